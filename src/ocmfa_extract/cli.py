@@ -1,0 +1,90 @@
+"""The ``ocmfa-extract`` command line: parses arguments, calls the library, reports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .evaluation import GoldFormatError, OutputFormatError, evaluate, format_report
+from .models import output_json_schema
+from .patterns import PatternError
+from .runner import run as run_extraction
+
+app = typer.Typer(help="Extract people, roles, dates and statements from foreign-affairs documents.",
+                  no_args_is_help=True, add_completion=False)
+stderr = Console(stderr=True)
+stdout = Console()
+
+# A progress bar is worth drawing only for runs longer than a moment.
+_PROGRESS_THRESHOLD = 20
+
+
+@app.command()
+def run(
+    sources: Annotated[list[Path], typer.Argument(exists=True, resolve_path=True, help="Folders or .txt files.")],
+    out: Annotated[Path, typer.Option("--out", "-o", resolve_path=True, help="Output folder.")] = Path("outputs"),
+    patterns: Annotated[
+        Path | None,
+        typer.Option("--patterns", exists=True, file_okay=False, resolve_path=True,
+                     help="Patterns folder (default: ./patterns, else the packaged copy)."),
+    ] = None,
+) -> None:
+    """Extract records from every document under SOURCES into the output folder."""
+    with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=stderr, transient=True) as progress:
+        task = progress.add_task("extract", total=None, visible=False)
+
+        def on_total(total: int) -> None:
+            progress.update(task, total=total, visible=total >= _PROGRESS_THRESHOLD)
+
+        try:
+            summary = run_extraction(sources, out, patterns, on_progress=lambda n: progress.advance(task, n),
+                                     on_total=on_total)
+        except PatternError as error:
+            stderr.print(f"[red]error:[/red] bad pattern file: {error}")
+            raise typer.Exit(code=2) from error
+    table = Table(title=f"ocmfa-extract → {out}")
+    for column in ("documents", "people", "roles", "dates", "statements", "errors"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(n) for n in (summary.documents, summary.people, summary.roles, summary.dates,
+                                     summary.statements, len(summary.errors))))
+    stderr.print(table)
+    for error in summary.errors:
+        stderr.print(f"[yellow]{error.error}[/yellow] {error.path}: {error.message}")
+    if summary.nothing_processed:
+        stderr.print("[red]error:[/red] no document could be processed")
+        raise typer.Exit(code=1)
+
+
+@app.command("eval")
+def eval_command(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, file_okay=False, resolve_path=True,
+                                       help="Folder of gold JSON files.")],
+    out: Annotated[Path, typer.Option("--out", "-o", exists=True, file_okay=False, resolve_path=True,
+                                      help="Output folder to score.")] = Path("outputs"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    details: Annotated[bool, typer.Option("--details", help="List missed and wrong items.")] = False,
+) -> None:
+    """Score an output folder against gold files (precision, recall, F1 per kind)."""
+    try:
+        report = evaluate(gold, out)
+    except (GoldFormatError, OutputFormatError) as error:
+        stderr.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(code=2) from error
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(format_report(report, details=details) + "\n")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of every output file, generated from the models."""
+    sys.stdout.write(json.dumps(output_json_schema(), indent=2, sort_keys=True) + "\n")

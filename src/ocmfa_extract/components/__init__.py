@@ -1,0 +1,1 @@
+"""The pipeline stages, each a registered spaCy component (see ``pipeline.STAGES``)."""

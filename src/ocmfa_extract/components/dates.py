@@ -1,0 +1,221 @@
+"""The ``ocmfa_dates`` component: every temporal expression, normalised with its precision.
+
+Reads the tokens and ``doc._.ocmfa_layout``. Adds:
+
+- ``doc.spans["ocmfa_dates"]``: one span a date expression or range ("June 1988 –
+  December 1989" is one span), ``span.id_`` the pattern id, ``span._.ocmfa_date`` its
+  :class:`DateValue`, ``span._.ocmfa_end_date`` the end of a range (or None) and
+  ``span._.ocmfa_open_end`` True for "June 2023 – Incumbent";
+- ``doc._.ocmfa_published``: the document's own date (a date alone on a line near the
+  top, a "Posted on ..." stamp, or an "Ends/..." footer), or None. Relative expressions
+  ("today", "last year") and dates without a year resolve against it, and are dropped
+  when the document gives no date of its own: nothing is invented.
+
+Candidates come from the token patterns in ``dates.jsonl``; their label gives the
+precision (``DATE_DAY``, ``DATE_MONTH``, ``DATE_YEAR``, ``DATE_DECADE``, ``DATE_PARTIAL_DAY``
+for a day without a year, ``REL_*`` for relative ones). Only these candidate strings are
+passed to the date normaliser, never whole texts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from functools import lru_cache
+
+from dateparser.date import DateDataParser
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans, registry
+
+from ..models import DateValue
+from ..patterns import Patterns
+from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
+
+DATES_KEY = "ocmfa_dates"
+
+# Normaliser signature: (expression, label, reference date or None) -> DateValue or None.
+DateNormalizer = Callable[[str, str, "DateValue | None"], "DateValue | None"]
+
+_PRECISION_OF_LABEL = {
+    "DATE_DAY": "day",
+    "DATE_MONTH": "month",
+    "DATE_YEAR": "year",
+    "DATE_DECADE": "decade",
+    "DATE_PARTIAL_DAY": "day",
+    "REL_DAY": "day",
+    "REL_MONTH": "month",
+    "REL_YEAR": "year",
+}
+_NEEDS_REFERENCE = frozenset({"DATE_PARTIAL_DAY", "REL_DAY", "REL_MONTH", "REL_YEAR"})
+_RANGE_LINKS = frozenset({"–", "—", "-", "to", "until", "till", "through", "and"})
+_OPEN_ENDS = frozenset({"incumbent", "present", "now", "today", "current"})
+_STAMP_WORDS = re.compile(
+    r"(?i)^[\s\W]*(?:(?:posted|published|updated|issued|date[d]?|ends|release date)\b[\s:/,-]*(?:on|at)?)?"
+    r"[\s,]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,/]*$"
+)
+_TIME = re.compile(r"(?i)\b(?:[a-z]{2,4}\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?\b")
+
+for _name, _default in (("ocmfa_date", None), ("ocmfa_end_date", None), ("ocmfa_open_end", False)):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+if not Doc.has_extension("ocmfa_published"):
+    Doc.set_extension("ocmfa_published", default=None)
+
+
+def cut_to_precision(moment: datetime, precision: str) -> DateValue:
+    """Return ``moment`` as a :class:`DateValue` holding only the parts ``precision`` states."""
+    value = {
+        "day": moment.strftime("%Y-%m-%d"),
+        "month": moment.strftime("%Y-%m"),
+        "year": moment.strftime("%Y"),
+        "decade": moment.strftime("%Y")[:3],
+    }[precision]
+    return DateValue(value=value, precision=precision)
+
+
+@lru_cache(maxsize=1)
+def _date_parser() -> DateDataParser:
+    # PREFER_DAY_OF_MONTH only fills the day dateparser must return; the precision comes
+    # from the matched pattern, so a filled day is always cut off again.
+    return DateDataParser(languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first"})
+
+
+@lru_cache(maxsize=65536)
+def _parse_with_dateparser(expression: str, reference: str | None) -> datetime | None:
+    parser = _date_parser()
+    if reference is None:
+        return parser.get_date_data(expression).date_obj
+    base = datetime.fromisoformat(reference)
+    settings_parser = DateDataParser(
+        languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "RELATIVE_BASE": base}
+    )
+    return settings_parser.get_date_data(expression).date_obj
+
+
+@registry.misc("ocmfa.date_normalizer.v1")
+def make_date_normalizer() -> DateNormalizer:
+    """Return the default normaliser: fast paths for years and decades, else dateparser.
+
+    Results are cached by expression and reference date, so a corpus that repeats
+    "March 2018" pays for one parse.
+    """
+
+    def normalize(expression: str, label: str, reference: DateValue | None) -> DateValue | None:
+        precision = _PRECISION_OF_LABEL[label]
+        digits = re.sub(r"\D", "", expression)
+        if label == "DATE_YEAR":
+            return DateValue(value=digits[:4], precision="year")
+        if label == "DATE_DECADE":
+            return DateValue(value=digits[:3], precision="decade")
+        if label in _NEEDS_REFERENCE:
+            if reference is None or reference.precision != "day":
+                return None
+            moment = _parse_with_dateparser(expression, reference.value)
+        else:
+            moment = _parse_with_dateparser(expression, None)
+        return None if moment is None else cut_to_precision(moment, precision)
+
+    return normalize
+
+
+@Language.factory(
+    "ocmfa_dates",
+    assigns=["doc.spans", "doc._.ocmfa_published"],
+    requires=["doc._.ocmfa_layout"],
+    default_config={"patterns_dir": None, "normalizer": {"@misc": "ocmfa.date_normalizer.v1"}},
+)
+def make_dates(nlp: Language, name: str, patterns_dir: str | None, normalizer: DateNormalizer) -> DatesComponent:
+    """Create the dates component from the patterns in ``patterns_dir``."""
+    return DatesComponent(nlp, name, cached_patterns(patterns_dir_or_default(patterns_dir)), normalizer)
+
+
+class DatesComponent:
+    """Find, normalise and join date expressions; find the document's own date."""
+
+    def __init__(self, nlp: Language, name: str, patterns: Patterns, normalizer: DateNormalizer) -> None:
+        """Build the candidate matcher from ``patterns``."""
+        self.ruler = make_span_ruler(nlp, f"{name}_candidates", patterns.rules["dates"])
+        self.year_context = patterns.lexicon("year_context")
+        self.normalize = normalizer
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Annotate the date spans of ``doc`` and its published date."""
+        candidates = [span for span in filter_spans(self.ruler.match(doc)) if self._plausible(doc, span)]
+        doc._.ocmfa_published = self._published(doc, candidates)
+        dated: list[Span] = []
+        for span in candidates:
+            value = self.normalize(span.text, span.label_, doc._.ocmfa_published)
+            if value is not None:
+                span._.ocmfa_date = value
+                dated.append(span)
+        doc.spans[DATES_KEY] = self._join_ranges(doc, dated)
+        return doc
+
+    def _plausible(self, doc: Doc, span: Span) -> bool:
+        """Keep a bare year only in a context that makes it a year ("in 2019", "(2019)")."""
+        if span.label_ != "DATE_YEAR":
+            return True
+        year = int(span.text)
+        before = doc[span.start - 1] if span.start > 0 else None
+        after = doc[span.end] if span.end < len(doc) else None
+        if (before is not None and before.like_num) or (after is not None and after.like_num):
+            return False  # "3 300", "2835 1900": part of a number
+        if before is None:
+            return False
+        if before.lower_ in self.year_context:
+            return True
+        if before.text in {"(", "["} and after is not None and after.text in {")", "]", ","}:
+            return True
+        if before.text in {"–", "—", "-"}:
+            # The end of a range is a year only when a date stands before the dash.
+            return span.start >= 2 and doc[span.start - 2].text.isdigit() and len(doc[span.start - 2]) == 4
+        determiner = before.lower_ in {"the", "its", "their", "his", "her", "'s", "’s"}
+        return determiner and 1900 <= year <= 2100 and after is not None and after.is_alpha
+
+    def _published(self, doc: Doc, candidates: list[Span]) -> DateValue | None:
+        """Return the document's own date: a dated line near the top, or a footer stamp."""
+        lines = doc._.ocmfa_layout.lines
+        stamp_lines = lines[:6] + lines[-4:]
+        for line in stamp_lines:
+            for span in candidates:
+                if span.label_ not in {"DATE_DAY", "DATE_MONTH"}:
+                    continue
+                if not (line.start <= span.start_char and span.end_char <= line.end):
+                    continue
+                rest = doc.text[line.start : span.start_char] + " " + doc.text[span.end_char : line.end]
+                if _STAMP_WORDS.match(_TIME.sub(" ", rest)):
+                    return self.normalize(span.text, span.label_, None)
+        return None
+
+    def _join_ranges(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Join "A – B", "from A to B", "between A and B" and "A – Incumbent" into one span."""
+        joined: list[Span] = []
+        index = 0
+        while index < len(spans):
+            first = spans[index]
+            second = spans[index + 1] if index + 1 < len(spans) else None
+            links = [token for token in doc[first.end : second.start]] if second is not None else []
+            if second is not None and self._is_range(doc, first, links):
+                span = Span(doc, first.start, second.end, label="DATE_RANGE", span_id=first.id_)
+                span._.ocmfa_date = first._.ocmfa_date
+                span._.ocmfa_end_date = second._.ocmfa_date
+                joined.append(span)
+                index += 2
+                continue
+            after = doc[first.end : first.end + 2]
+            if len(after) == 2 and after[0].text in {"–", "—", "-", "to"} and after[1].lower_ in _OPEN_ENDS:
+                first._.ocmfa_open_end = True
+            joined.append(first)
+            index += 1
+        return joined
+
+    @staticmethod
+    def _is_range(doc: Doc, first: Span, links: list) -> bool:
+        words = [token for token in links if not token.is_space]
+        if len(words) != 1 or words[0].lower_ not in _RANGE_LINKS:
+            return False
+        if words[0].lower_ == "and":
+            return first.start > 0 and doc[first.start - 1].lower_ == "between"
+        return True

@@ -1,0 +1,210 @@
+"""The ``ocmfa_layout`` component: lines, paragraphs, sentences, headings, infobox, lists.
+
+Reads only ``doc.text``. Adds:
+
+- sentence boundaries (``token.is_sent_start``): a line break always ends a sentence, and
+  so does ``.``, ``!`` or ``?`` (with any closing quotes or brackets) before a word that
+  starts with a capital, a digit or an opening quote;
+- ``doc._.ocmfa_layout``: a :class:`Layout` with the document's title, its paragraphs,
+  its headings (``= X =`` wiki headings and ``; X`` list headings), its infobox fields
+  (``- Key: Value`` lines) and its list items (``1. ...`` / ``- ...``), all as character
+  offsets into ``doc.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+_WIKI_HEADING = re.compile(r"^(=+)\s*(.+?)\s*=+\s*$")
+_LIST_HEADING = re.compile(r"^;\s*(.+?)\s*$")
+_FIELD = re.compile(r"^[-*•]\s*([A-Z][\w ]{0,40}?)\s*:\s*(.+?)\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s+(.+?)\s*$")
+_NAV_LINE = re.compile(r"^\s*[·|»›]")
+_SENTENCE_END = frozenset({".", "!", "?", "…"})
+_CLOSERS = frozenset({'"', "”", "’", "'", ")", "]", "»"})
+_OPENERS = frozenset({'"', "“", "‘", "(", "«"})
+
+
+@dataclass(frozen=True)
+class TextRange:
+    """A stretch of the document's text, by character offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading line: ``= Title =`` (level = number of ``=``) or ``; Title`` (level 0)."""
+
+    level: int
+    range: TextRange
+
+
+@dataclass(frozen=True)
+class InfoboxField:
+    """A ``- Key: Value`` line."""
+
+    key: str
+    value: TextRange
+    line: TextRange
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """A numbered or bulleted list item, with the ``;`` heading it stands under, if any."""
+
+    body: TextRange
+    line: TextRange
+    heading: Heading | None
+
+
+@dataclass
+class Layout:
+    """The structure of one document, found from its lines."""
+
+    title: TextRange | None = None
+    lines: list[TextRange] = field(default_factory=list)
+    paragraphs: list[TextRange] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    infobox: list[InfoboxField] = field(default_factory=list)
+    list_items: list[ListItem] = field(default_factory=list)
+
+    def paragraph_at(self, offset: int) -> TextRange | None:
+        """Return the paragraph holding ``offset``, if any."""
+        for paragraph in self.paragraphs:
+            if paragraph.start <= offset < paragraph.end:
+                return paragraph
+        return None
+
+
+if not Doc.has_extension("ocmfa_layout"):
+    Doc.set_extension("ocmfa_layout", default=None)
+
+
+def _split_lines(text: str) -> list[TextRange]:
+    """Return the non-blank lines of ``text`` with their offsets, trimmed of outer spaces."""
+    lines: list[TextRange] = []
+    for match in re.finditer(r"[^\r\n]+", text):
+        raw = match.group()
+        stripped = raw.strip()
+        if stripped:
+            start = match.start() + (len(raw) - len(raw.lstrip()))
+            lines.append(TextRange(start, start + len(stripped), stripped))
+    return lines
+
+
+def _paragraphs(text: str, lines: list[TextRange]) -> list[TextRange]:
+    """Group lines into paragraphs: a blank line, a heading or a list item ends one."""
+    paragraphs: list[TextRange] = []
+    current: list[TextRange] = []
+
+    def flush() -> None:
+        if current:
+            start, end = current[0].start, current[-1].end
+            paragraphs.append(TextRange(start, end, text[start:end]))
+            current.clear()
+
+    previous_end = 0
+    for line in lines:
+        gap = text[previous_end : line.start]
+        starts_block = bool(
+            _WIKI_HEADING.match(line.text) or _LIST_HEADING.match(line.text) or _LIST_ITEM.match(line.text)
+        )
+        # An indented line in a press release starts a new paragraph, as does a blank line.
+        indented = gap.endswith((" ", "\t")) and "\n" in gap
+        if gap.count("\n") >= 2 or starts_block or indented or not current:
+            flush()
+        current.append(line)
+        previous_end = line.end
+        if starts_block:
+            flush()
+    flush()
+    return paragraphs
+
+
+def _find_title(lines: list[TextRange]) -> TextRange | None:
+    """Return the title: the first wiki heading, else the first line that is not navigation."""
+    for line in lines[:3]:
+        match = _WIKI_HEADING.match(line.text)
+        if match and len(match.group(1)) == 1:
+            start = line.start + match.start(2)
+            return TextRange(start, start + len(match.group(2)), match.group(2))
+    for line in lines[:5]:
+        if _NAV_LINE.match(line.text) or len(line.text) > 250 or line.text.endswith("."):
+            continue
+        return line
+    return None
+
+
+def find_layout(text: str) -> Layout:
+    """Return the :class:`Layout` of ``text``."""
+    lines = _split_lines(text)
+    layout = Layout(title=_find_title(lines), lines=lines, paragraphs=_paragraphs(text, lines))
+    list_heading: Heading | None = None
+    for line in lines:
+        if wiki := _WIKI_HEADING.match(line.text):
+            start = line.start + wiki.start(2)
+            heading = Heading(len(wiki.group(1)), TextRange(start, start + len(wiki.group(2)), wiki.group(2)))
+            layout.headings.append(heading)
+            list_heading = None
+        elif semicolon := _LIST_HEADING.match(line.text):
+            start = line.start + semicolon.start(1)
+            list_heading = Heading(0, TextRange(start, start + len(semicolon.group(1)), semicolon.group(1)))
+            layout.headings.append(list_heading)
+        elif infobox := _FIELD.match(line.text):
+            start = line.start + infobox.start(2)
+            value = TextRange(start, start + len(infobox.group(2)), infobox.group(2))
+            layout.infobox.append(InfoboxField(infobox.group(1).strip(), value, line))
+        elif item := _LIST_ITEM.match(line.text):
+            start = line.start + item.start(1)
+            body = TextRange(start, start + len(item.group(1)), item.group(1))
+            layout.list_items.append(ListItem(body, line, list_heading))
+        else:
+            list_heading = None
+    return layout
+
+
+def _set_sentence_starts(doc: Doc) -> None:
+    """Mark sentence starts at line breaks and after sentence-final punctuation."""
+    after_break = True
+    pending_end = False
+    for token in doc:
+        if token.is_space:
+            if "\n" in token.text or "\r" in token.text:
+                after_break = True
+            token.is_sent_start = token.i == 0
+            continue
+        starts = after_break or (
+            pending_end and (token.text[:1].isupper() or token.text[:1].isdigit() or token.text in _OPENERS)
+        )
+        token.is_sent_start = starts or token.i == 0
+        after_break = False
+        if token.text in _SENTENCE_END:
+            pending_end = True
+        elif not (pending_end and token.text in _CLOSERS):
+            pending_end = False
+        # Text running on after a newline inside the token's trailing space ends the line.
+        if "\n" in token.whitespace_ or "\r" in token.whitespace_:
+            after_break = True
+
+
+@Language.factory("ocmfa_layout", assigns=["token.is_sent_start", "doc._.ocmfa_layout"])
+def make_layout(nlp: Language, name: str) -> LayoutComponent:
+    """Create the layout component (it needs no configuration)."""
+    return LayoutComponent()
+
+
+class LayoutComponent:
+    """Find lines, paragraphs, headings, infobox fields, list items and sentences."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Annotate ``doc`` with its layout and sentence boundaries."""
+        _set_sentence_starts(doc)
+        doc._.ocmfa_layout = find_layout(doc.text)
+        return doc

@@ -1,0 +1,168 @@
+"""The ``ocmfa_organizations`` component: the bodies a document names, and the one it is about.
+
+Reads the tokens, ``doc._.ocmfa_layout`` and ``doc.spans["ocmfa_people"]``. Adds:
+
+- ``doc.spans["ocmfa_orgs"]``: one span a mention of a body, ``span.kb_id_`` the name it
+  resolves to. A full name is built around a head word of ``organizations.jsonl``
+  ("Office", "Ministry", ...): capitalised words before it and "of/for/in (the) ..."
+  chains after it. Acronyms defined as "Long Name (ACR)" or "Long Name, or ACR," resolve
+  to the long name wherever they recur; short references ("the Office", "the
+  Commissioner's Office", "the group") resolve to the latest body whose name holds all
+  their words, else to the document's subject;
+- ``doc._.ocmfa_subject``: the body the document is about (its title when the title
+  names a body, else the first body it names), or None;
+- ``doc._.ocmfa_acronyms``: ``{acronym: long name}``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..patterns import Patterns
+from .people import PEOPLE_KEY
+from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
+
+ORGS_KEY = "ocmfa_orgs"
+_CHAIN_WORDS = frozenset({"of", "for", "on", "in"})
+_INNER_WORDS = frozenset({"and", "'s", "’s", "&"})
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
+_DISAMBIGUATOR = re.compile(r"\s*\([^)]*\)\s*$")
+
+for _name in ("ocmfa_subject", "ocmfa_acronyms"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def content_words(text: str) -> set[str]:
+    """The lowercased words of a name without stop words and possessives."""
+    words = re.findall(r"[A-Za-z][A-Za-z\-]*", text.replace("’", "'"))
+    return {word.casefold() for word in words if word.casefold() not in STOP_WORDS and word != "s"}
+
+
+def _is_name_word(token: Token) -> bool:
+    """A word that can stand inside a body's name: capitalised or an acronym."""
+    return (token.is_alpha and token.text[:1].isupper()) or bool(_ACRONYM.match(token.text))
+
+
+@Language.factory(
+    "ocmfa_organizations",
+    assigns=["doc.spans", "doc._.ocmfa_subject", "doc._.ocmfa_acronyms"],
+    requires=["doc._.ocmfa_layout", "doc.spans"],
+    default_config={"patterns_dir": None},
+)
+def make_organizations(nlp: Language, name: str, patterns_dir: str | None) -> OrganizationsComponent:
+    """Create the organisations component from the patterns in ``patterns_dir``."""
+    return OrganizationsComponent(nlp, name, cached_patterns(patterns_dir_or_default(patterns_dir)))
+
+
+class OrganizationsComponent:
+    """Find bodies' names, acronyms and references, and the document's subject."""
+
+    def __init__(self, nlp: Language, name: str, patterns: Patterns) -> None:
+        """Build the head-word and reference matchers from ``patterns``."""
+        self.ruler = make_span_ruler(nlp, f"{name}_candidates", patterns.rules["organizations"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Annotate the organisation mentions of ``doc``."""
+        person_tokens = {i for span in doc.spans.get(PEOPLE_KEY, []) for i in range(span.start, span.end)}
+        matches = self.ruler.match(doc)
+        full_names = self._full_names(doc, [m for m in matches if m.label_ == "ORG_HEAD"], person_tokens)
+        acronyms = self._acronyms(doc, full_names)
+        doc._.ocmfa_acronyms = acronyms
+        doc._.ocmfa_subject = self._subject(doc, full_names)
+        mentions = list(full_names)
+        taken = {i for span in full_names for i in range(span.start, span.end)}
+        for token in doc:
+            if token.text in acronyms and token.i not in taken:
+                mentions.append(Span(doc, token.i, token.i + 1, label="ACRONYM"))
+        mentions += [m for m in matches if m.label_ == "ORG_REF" and m.start + 1 not in taken]
+        doc.spans[ORGS_KEY] = self._resolve(doc, sorted(mentions), acronyms)
+        return doc
+
+    def _full_names(self, doc: Doc, heads: list[Span], person_tokens: set[int]) -> list[Span]:
+        """Grow each capitalised head word into the full name around it."""
+        names: list[Span] = []
+        covered_until = -1
+        for head in heads:
+            token = doc[head.start]
+            if head.start < covered_until or not token.text[:1].isupper():
+                continue
+            start = head.start
+            while start > 0 and start - 1 not in person_tokens and (
+                _is_name_word(doc[start - 1]) or doc[start - 1].lower_ in {"'s", "’s"}
+            ):
+                start -= 1
+            while start < head.start and (doc[start].lower_ in STOP_WORDS or doc[start].text in {"'s", "’s"}):
+                start += 1
+            end = self._extend_right(doc, head.end, person_tokens)
+            names.append(Span(doc, start, end, label="ORG"))
+            covered_until = end
+        return names
+
+    @staticmethod
+    def _extend_right(doc: Doc, end: int, person_tokens: set[int]) -> int:
+        """Take the "of/for/on/in (the) Name Words" chains after a head word."""
+        while end < len(doc) and doc[end].lower_ in _CHAIN_WORDS:
+            cursor = end + 1
+            if cursor < len(doc) and doc[cursor].lower_ == "the":
+                cursor += 1
+            run_end = cursor
+            while run_end < len(doc) and run_end not in person_tokens and (
+                _is_name_word(doc[run_end]) or (run_end > cursor and doc[run_end].lower_ in _INNER_WORDS)
+            ):
+                run_end += 1
+            while run_end > cursor and doc[run_end - 1].lower_ in _INNER_WORDS:
+                run_end -= 1
+            if run_end == cursor:
+                break
+            end = run_end
+        return end
+
+    @staticmethod
+    def _acronyms(doc: Doc, names: list[Span]) -> dict[str, str]:
+        """Acronyms defined right after a name: "Name (ACR)" or "Name, or ACR,"."""
+        acronyms: dict[str, str] = {}
+        for name in names:
+            after = doc[name.end : name.end + 4]
+            if len(after) >= 3 and after[0].text == "(" and after[2].text == ")" and _ACRONYM.match(after[1].text):
+                acronyms.setdefault(after[1].text, name.text)
+            elif len(after) >= 3 and after[0].text == "," and after[1].lower_ == "or" and _ACRONYM.match(after[2].text):
+                acronyms.setdefault(after[2].text, name.text)
+        return acronyms
+
+    @staticmethod
+    def _subject(doc: Doc, names: list[Span]) -> str | None:
+        """The body the document is about: its title when that names a body, else the first."""
+        title = doc._.ocmfa_layout.title
+        if title is not None:
+            for name in names:
+                if name.start_char >= title.start and name.end_char <= title.end:
+                    if _DISAMBIGUATOR.sub("", title.text) == name.text:
+                        return name.text
+        return names[0].text if names else None
+
+    @staticmethod
+    def _resolve(doc: Doc, mentions: list[Span], acronyms: dict[str, str]) -> list[Span]:
+        """Give every mention the full name it stands for (``kb_id_``)."""
+        resolved: list[Span] = []
+        seen_full: list[str] = []
+        subject = doc._.ocmfa_subject
+        for mention in mentions:
+            text = mention.text
+            if mention.label_ == "ACRONYM":
+                target = acronyms[text]
+            else:
+                words = content_words(text)
+                candidates = [name for name in reversed(seen_full) if name != text]
+                candidates += [subject] if subject else []
+                target = next((name for name in candidates if words and words < content_words(name)), text)
+                if mention.label_ == "ORG_REF" and target == text:
+                    target = subject or text
+                if mention.label_ == "ORG" and target == text:
+                    seen_full.append(text)
+            resolved.append(Span(doc, mention.start, mention.end, label=mention.label_, kb_id=target))
+        return resolved

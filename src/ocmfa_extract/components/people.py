@@ -1,0 +1,253 @@
+"""The ``ocmfa_people`` component: named people and every mention of them in a document.
+
+Reads the tokens and ``doc._.ocmfa_layout``. Adds:
+
+- token attributes ``token._.ocmfa_<kind>`` (``cn_surname``, ``cn_given``, ``syllable``,
+  ``given_name``, ``surname``, ``cap``, ``honorific``, ``title_word``) that tell which
+  lexicon a token belongs to, for the token patterns of ``people.jsonl`` to use;
+- ``doc.spans["ocmfa_people"]``: one span a mention, label ``PERSON``, ``span.id_`` the
+  rule that found it and ``span.kb_id_`` the person's key (:func:`name_key`) within the
+  document; honorifics and titles are outside the span ("Mr Song" is kept whole only
+  where the surname alone would say too little);
+- ``doc._.ocmfa_people``: ``{key: canonical name}`` in order of first mention.
+
+Without a statistical model, a name is found from lexicons of name parts (Chinese
+surnames and romanised syllables, common given names and surnames), from its context (an
+honorific, a title, an infobox ``Name:`` field, a leader-list item) and is rejected when
+it is a place in the gazetteer, holds a word that is never part of a name, or is
+followed by one ("Kennedy Road").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from ..patterns import Patterns
+from ..text import name_key
+from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
+
+PEOPLE_KEY = "ocmfa_people"
+TOKEN_KINDS: tuple[str, ...] = (
+    "cn_surname",
+    "cn_given",
+    "syllable",
+    "given_name",
+    "surname",
+    "cap",
+    "honorific",
+    "title_word",
+)
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:['’][a-z]+)?$")
+_MODIFIER_DETERMINERS = frozenset({"a", "an"})
+_LIST_NAME = re.compile(r"^([A-Z][\w'’\-]*(?: [A-Z][\w'’\-.]*){1,3})\s*[(,]")
+
+for _kind in TOKEN_KINDS:
+    if not Token.has_extension(f"ocmfa_{_kind}"):
+        Token.set_extension(f"ocmfa_{_kind}", default=False)
+if not Doc.has_extension("ocmfa_people"):
+    Doc.set_extension("ocmfa_people", default=None)
+
+
+@dataclass(frozen=True)
+class NameLexicons:
+    """The word lists the name rules consult."""
+
+    syllables: frozenset[str]
+    cn_surnames: frozenset[str]
+    given_names: frozenset[str]
+    surnames: frozenset[str]
+    honorifics: frozenset[str]
+    not_name_words: frozenset[str]
+    title_words: frozenset[str]
+
+    @classmethod
+    def from_patterns(cls, patterns: Patterns) -> NameLexicons:
+        """Gather the lexicons from a loaded patterns directory."""
+        title_words = {
+            word
+            for rule in patterns.rules["titles"]
+            if isinstance(rule["pattern"], str)
+            for word in re.split(r"[\s\-]+", rule["pattern"].casefold())
+        }
+        return cls(
+            syllables=patterns.lexicon("pinyin_syllables") | patterns.lexicon("romanised_syllables"),
+            cn_surnames=patterns.lexicon("chinese_surnames"),
+            given_names=patterns.lexicon("given_names") | patterns.lexicon("other_given_names"),
+            surnames=patterns.lexicon("surnames") | patterns.lexicon("chinese_surnames"),
+            honorifics=patterns.lexicon("honorifics"),
+            not_name_words=patterns.lexicon("not_name_words"),
+            title_words=frozenset(title_words),
+        )
+
+    def is_syllables(self, word: str, most: int = 2) -> bool:
+        """Return whether ``word`` splits into 1 to ``most`` romanised syllables."""
+        parts = [part for part in re.split(r"['’]", word.casefold()) if part]
+        if len(parts) > 1:
+            return len(parts) <= most and all(part in self.syllables for part in parts)
+        word = parts[0] if parts else ""
+        if word in self.syllables:
+            return True
+        return most >= 2 and any(
+            word[:cut] in self.syllables and word[cut:] in self.syllables for cut in range(1, len(word))
+        )
+
+
+def tag_name_parts(doc: Doc, lexicons: NameLexicons) -> None:
+    """Set the ``token._.ocmfa_<kind>`` attributes the people patterns match on."""
+    for token in doc:
+        lower = token.lower_.rstrip(".")
+        token._.ocmfa_honorific = lower in lexicons.honorifics
+        token._.ocmfa_title_word = lower in lexicons.title_words
+        name_like = bool(_NAME_WORD.match(token.text)) and lower not in lexicons.not_name_words
+        cap = name_like and lower not in STOP_WORDS and lower not in lexicons.title_words
+        token._.ocmfa_cap = cap
+        token._.ocmfa_syllable = lexicons.is_syllables(lower, most=1) if token.is_alpha else False
+        token._.ocmfa_cn_surname = cap and lower in lexicons.cn_surnames
+        token._.ocmfa_cn_given = cap and lexicons.is_syllables(lower)
+        token._.ocmfa_given_name = cap and lower in lexicons.given_names
+        token._.ocmfa_surname = cap and lower in lexicons.surnames
+
+
+@Language.factory(
+    "ocmfa_people",
+    assigns=["doc.spans", "doc._.ocmfa_people"],
+    requires=["doc._.ocmfa_layout"],
+    default_config={"patterns_dir": None},
+)
+def make_people(nlp: Language, name: str, patterns_dir: str | None) -> PeopleComponent:
+    """Create the people component from the patterns in ``patterns_dir``."""
+    return PeopleComponent(nlp, name, cached_patterns(patterns_dir_or_default(patterns_dir)))
+
+
+class PeopleComponent:
+    """Find people's names and link the short forms to the full ones."""
+
+    def __init__(self, nlp: Language, name: str, patterns: Patterns) -> None:
+        """Build the name matcher and the place gazetteer from ``patterns``."""
+        self.lexicons = NameLexicons.from_patterns(patterns)
+        self.ruler = make_span_ruler(nlp, f"{name}_candidates", patterns.rules["people"])
+        self.places = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.places.add("PLACE", [nlp.make_doc(place) for place in sorted(patterns.lexicon("places"))])
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Annotate the person mentions of ``doc``."""
+        tag_name_parts(doc, self.lexicons)
+        place_tokens = {i for _, start, end in self.places(doc) for i in range(start, end)}
+        names = [
+            name
+            for name in (self._strip_context(span) for span in self.ruler.match(doc))
+            if name is not None and self._acceptable(doc, name, place_tokens)
+        ]
+        names += self._layout_names(doc)
+        names = [span for span in filter_spans(names) if len(span) > 1 or span.label_ == "CONTEXT"]
+        mentions = self._link_mentions(doc, names)
+        doc.spans[PEOPLE_KEY] = mentions
+        people: dict[str, str] = {}
+        for span in mentions:
+            people.setdefault(span.kb_id_, span.text)
+        doc._.ocmfa_people = {key: self._canonical(key, mentions) for key in people}
+        return doc
+
+    def _strip_context(self, span: Span) -> Span | None:
+        """Drop leading honorifics and titles; label the rest CONTEXT if they were there."""
+        start = span.start
+        while start < span.end and (span.doc[start]._.ocmfa_honorific or span.doc[start]._.ocmfa_title_word):
+            start += 1
+        if start == span.end:
+            return None
+        label = "CONTEXT" if start > span.start else "NAME"
+        return Span(span.doc, start, span.end, label=label, span_id=span.id_)
+
+    def _acceptable(self, doc: Doc, name: Span, place_tokens: set[int]) -> bool:
+        """Reject places, organisation modifiers and names followed by a place word."""
+        if name.label_ == "CONTEXT":
+            return True
+        if any(i in place_tokens for i in range(name.start, name.end)):
+            return False
+        before = doc[name.start - 1] if name.start > 0 else None
+        if before is not None and before.lower_ in _MODIFIER_DETERMINERS:
+            return False  # "a Wan Chai social club": a name used as a modifier
+        after = doc[name.end] if name.end < len(doc) else None
+        return not (after is not None and after.lower_ in self.lexicons.not_name_words and after.is_title)
+
+    def _layout_names(self, doc: Doc) -> list[Span]:
+        """Names given by the layout: infobox ``... Name:`` values and leader-list items."""
+        found: list[Span] = []
+        layout = doc._.ocmfa_layout
+        for field in layout.infobox:
+            if field.key.split()[-1].casefold() == "name":
+                span = doc.char_span(field.value.start, field.value.end, label="CONTEXT", span_id="infobox_name")
+                if span is not None and self._looks_like_name(span):
+                    found.append(span)
+        for item in layout.list_items:
+            match = _LIST_NAME.match(item.body.text)
+            if item.heading is None or match is None:
+                continue
+            start = item.body.start
+            span = doc.char_span(start, start + len(match.group(1)), label="CONTEXT", span_id="leader_list")
+            if span is not None and self._looks_like_name(span):
+                found.append(span)
+        return found
+
+    def _looks_like_name(self, span: Span) -> bool:
+        words = [token for token in span if token.text != "-"]
+        hyphenated = {token.i + 1 for token in span if token.text == "-"}
+        return 2 <= len(words) <= 4 and all(token._.ocmfa_cap or token.i in hyphenated for token in words)
+
+    def _link_mentions(self, doc: Doc, names: list[Span]) -> list[Span]:
+        """Give every name its person key, and attach short forms to the full names.
+
+        A one-word name ("Mr Song", "Lai") that is the family name of a full name in the
+        document refers to the person last named with it; one that is not, and stood
+        after an honorific or a title, is a person of its own.
+        """
+        full_names = [span for span in names if len(span) > 1]
+        by_surname: dict[str, list[tuple[int, str]]] = {}
+        mentions: list[Span] = []
+        for span in full_names:
+            key = name_key(span.text)
+            mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=key))
+            by_surname.setdefault(self._surname(span), []).append((span.start, key))
+        taken = {i for span in full_names for i in range(span.start, span.end)}
+        single_words = {span.start: span for span in names if len(span) == 1}
+        for token in doc:
+            if token.i in taken:
+                continue
+            before = doc[token.i - 1] if token.i > 0 else None
+            after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if token.text in by_surname:
+                if (after is not None and after._.ocmfa_cap) or (before is not None and before._.ocmfa_cap):
+                    continue  # part of some other name
+                key = self._nearest(by_surname[token.text], token.i)
+                start = token.i - 1 if before is not None and before._.ocmfa_honorific else token.i
+                mentions.append(Span(doc, start, token.i + 1, label="PERSON", span_id="surname_only", kb_id=key))
+            elif token.i in single_words:
+                span = single_words[token.i]
+                mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=name_key(span.text)))
+        return sorted(mentions)
+
+    def _surname(self, span: Span) -> str:
+        """The family name of a full name: first for Chinese order, else last."""
+        first = span[0]
+        if first._.ocmfa_cn_surname and (len(span) == 2 or span[1]._.ocmfa_syllable):
+            return first.text
+        return span[-1].text
+
+    @staticmethod
+    def _nearest(candidates: list[tuple[int, str]], position: int) -> str:
+        """The person a surname refers to: the last one named before it, else the first after."""
+        before = [key for start, key in candidates if start < position]
+        return before[-1] if before else candidates[0][1]
+
+    @staticmethod
+    def _canonical(key: str, mentions: list[Span]) -> str:
+        """The most complete written form of a person's name: longest, then first seen."""
+        forms = [span[1:] if span[0]._.ocmfa_honorific else span for span in mentions if span.kb_id_ == key]
+        return max((form.text for form in forms), key=len)

@@ -1,0 +1,458 @@
+"""The ``ocmfa_roles`` component: who held which position in which body, from when to when.
+
+Reads ``doc._.ocmfa_layout`` and the spans of the earlier stages (people, organisations,
+dates). Adds ``doc._.ocmfa_roles``: a list of :class:`RoleFact`, merged so that one
+position of one person is stated once per document.
+
+Titles are found from ``titles.jsonl`` (heads such as "director", rank words such as
+"deputy") and grown into "Deputy Director of the X Office". A title is linked to a
+person by the way the text states it:
+
+- infobox pairs (``- Chief1 Name: X`` with ``- Chief1 Position: Y``);
+- leader lists (``; Director of the X`` then ``1. Name (June 1988 – December 1989, notes)``);
+- a title right before a name ("Commissioner X", "US ambassador X");
+- appositions ("the deputy commissioner, X," / "X, then the deputy director of Y,");
+- brackets ("X (Assistant Minister of ... and Director of ...)");
+- "X was appointed as the group leader", "X is the director", "with X as the director
+  and Y, Z as deputy directors", "the current commissioner is X";
+- a signature: a line with a name, then a line with a title.
+
+A date in the same sentence becomes the start of a role the sentence reports as an
+appointment ("In 1981, ... with X as group leader"). ``current`` is True only where the
+text says so ("Incumbent", "current", "currently").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..models import DateValue
+from ..patterns import Patterns
+from .dates import DATES_KEY
+from .organizations import ORGS_KEY, content_words
+from .people import PEOPLE_KEY
+from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
+
+_SMALL_WORDS = frozenset({"of", "for", "on", "in", "and", "the", "to"})
+_APPOINTMENT = frozenset({"appointed", "named", "elected", "became", "becomes", "promoted", "nominated", "assumed"})
+_COPULA = frozenset({"is", "was", "became", "becomes", "remains", "remained", "served", "serves", "acted", "acts"})
+_CURRENT_WORDS = frozenset({"current", "currently", "incumbent", "now", "present"})
+_LINKING = frozenset({"as", "the", "a", "an", "appointed", "named", "elected", "promoted", "nominated", "also"})
+_ARTICLES = frozenset({"the", "a", "an"})
+
+if not Doc.has_extension("ocmfa_roles"):
+    Doc.set_extension("ocmfa_roles", default=None)
+
+
+@dataclass(frozen=True)
+class Title:
+    """A position as written: its normalised title, its body, its tokens."""
+
+    start: int
+    end: int
+    title: str
+    organization: str | None
+    plural: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class RoleFact:
+    """One person holding one position, as one document states it."""
+
+    person_key: str
+    title: str
+    organization: str | None
+    start: DateValue | None
+    end: DateValue | None
+    current: bool | None
+    evidence_start: int
+    evidence_end: int
+    rule_id: str
+
+
+def title_case(words: list[str]) -> str:
+    """Title-case a title's words, keeping acronyms and small words as they are."""
+    cased: list[str] = []
+    for index, word in enumerate(words):
+        if word.isupper() and len(word) > 1:
+            cased.append(word)
+        elif index > 0 and word.casefold() in _SMALL_WORDS:
+            cased.append(word.casefold())
+        else:
+            cased.append("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")))
+    return " ".join(cased)
+
+
+@Language.factory(
+    "ocmfa_roles",
+    assigns=["doc._.ocmfa_roles"],
+    requires=["doc._.ocmfa_layout", "doc.spans"],
+    default_config={"patterns_dir": None},
+)
+def make_roles(nlp: Language, name: str, patterns_dir: str | None) -> RolesComponent:
+    """Create the roles component from the patterns in ``patterns_dir``."""
+    return RolesComponent(nlp, name, cached_patterns(patterns_dir_or_default(patterns_dir)))
+
+
+class RolesComponent:
+    """Link titles to people, with organisations and tenures."""
+
+    def __init__(self, nlp: Language, name: str, patterns: Patterns) -> None:
+        """Build the title matcher from ``patterns``."""
+        self.ruler = make_span_ruler(nlp, f"{name}_titles", patterns.rules["titles"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Annotate ``doc._.ocmfa_roles``."""
+        reader = _DocRoles(doc, self.ruler.match(doc))
+        doc._.ocmfa_roles = merge_roles(reader.read())
+        return doc
+
+
+class _DocRoles:
+    """The role rules applied to one document."""
+
+    def __init__(self, doc: Doc, title_matches: list[Span]) -> None:
+        self.doc = doc
+        self.subject: str | None = doc._.ocmfa_subject
+        self.person_at = {i: span for span in doc.spans[PEOPLE_KEY] for i in range(span.start, span.end)}
+        self.org_at = {span.start: span for span in doc.spans[ORGS_KEY]}
+        self.dates = list(doc.spans[DATES_KEY])
+        self.ranks = {span.start for span in title_matches if span.label_ == "RANK"}
+        self.tenure_words = {span.start: span.text.casefold() for span in title_matches if span.label_ == "TENURE"}
+        heads = filter_spans([span for span in title_matches if span.label_ in {"TITLE", "TITLE_PLURAL"}])
+        self.head_tokens = {i for span in heads for i in range(span.start, span.end)}
+        self.titles = [self._grow_title(head) for head in heads]
+        self.title_at = {i: title for title in self.titles for i in range(title.start, title.end)}
+
+    # -- titles -------------------------------------------------------------------------
+
+    def _grow_title(self, head: Span) -> Title:
+        """Grow a title head into rank words before it and "of <body>" after it."""
+        doc = self.doc
+        start = head.start
+        while start > 0 and (start - 1 in self.ranks or doc[start - 1].text == "-" and start - 2 in self.ranks):
+            start -= 1
+        modifier = start > 0 and doc[start - 1].text.isupper() and doc[start - 1].is_alpha and start - 1 not in self.person_at
+        if modifier:
+            start -= 1  # "US ambassador", "UN envoy"
+        head_words = [t.text for t in doc[start : head.end] if t.text != "-"]
+        if head.label_ == "TITLE_PLURAL":
+            head_words = head_words[: -len(head)] + head.id_.removeprefix("title:").split("_")
+        end = head.end
+        organization: str | None = None
+        if end < len(doc) and doc[end].lower_ in {"of", "for"} and end + 1 < len(doc):
+            after = end + 1 + (doc[end + 1].lower_ == "the")
+            if after in self.org_at and self.org_at[after].label_ != "ORG_REF" or (
+                doc[end + 1].lower_ == "the" and end + 1 in self.org_at
+            ):
+                org = self.org_at.get(after) or self.org_at[end + 1]
+                organization, end = org.kb_id_, org.end
+                organization, end = self._joined_org(organization, end)
+            else:
+                domain_end = after
+                while domain_end < len(doc) and domain_end not in self.person_at and doc[domain_end].is_title and not (
+                    domain_end in self.ranks or domain_end in self.head_tokens
+                ):
+                    domain_end += 1
+                if domain_end > after and after == end + 1:
+                    head_words += [doc[end].lower_] + [t.text for t in doc[after:domain_end]]
+                    end = domain_end
+        current = any(self.tenure_words.get(i) == "current" for i in range(max(0, start - 2), start))
+        if organization is None and self.subject and head_words[-1].casefold() in content_words(self.subject):
+            organization = self.subject  # "the deputy commissioner" of the Commissioner's Office
+        return Title(start, end, title_case(head_words), organization, head.label_ == "TITLE_PLURAL", current)
+
+    def _joined_org(self, organization: str, end: int) -> tuple[str, int]:
+        """"Office of A and the Office of B": one position over two bodies."""
+        doc = self.doc
+        if end + 2 < len(doc) and doc[end].lower_ == "and" and doc[end + 1].lower_ == "the" and end + 2 in self.org_at:
+            other = self.org_at[end + 2]
+            if other.label_ == "ORG":
+                return f"{organization} and the {other.kb_id_}", other.end
+        return organization, end
+
+    # -- rules --------------------------------------------------------------------------
+
+    def read(self) -> list[RoleFact]:
+        """Apply every rule and return the role facts, unmerged."""
+        facts = self._infobox() + self._leader_lists() + self._signature()
+        for sentence in self.doc.sents:
+            facts += self._sentence_roles(sentence)
+        return facts
+
+    def _fact(self, person: Span, title: Title, evidence: tuple[int, int], rule: str, **dates: object) -> RoleFact:
+        return RoleFact(
+            person_key=person.kb_id_,
+            title=title.title,
+            organization=title.organization,
+            start=dates.get("start"),  # type: ignore[arg-type]
+            end=dates.get("end"),  # type: ignore[arg-type]
+            current=True if (title.current or dates.get("current")) else None,
+            evidence_start=evidence[0],
+            evidence_end=evidence[1],
+            rule_id=rule,
+        )
+
+    def _infobox(self) -> list[RoleFact]:
+        """``- Chief1 Name: X`` with ``- Chief1 Position: Y`` (same key prefix)."""
+        fields = self.doc._.ocmfa_layout.infobox
+        names = {f.key.rsplit(" ", 1)[0]: f for f in fields if f.key.casefold().endswith(" name")}
+        facts: list[RoleFact] = []
+        for field in fields:
+            prefix, _, last = field.key.rpartition(" ")
+            if last.casefold() not in {"position", "title"} or prefix not in names:
+                continue
+            name_field = names[prefix]
+            person = self._first_person(name_field.value.start, name_field.value.end)
+            titles = self._titles_between(field.value.start, field.value.end)
+            if person is None or not titles:
+                continue
+            title = titles[0]
+            if title.organization is None:
+                title = replace(title, organization=self.subject)
+            evidence = (min(name_field.line.start, field.line.start), max(name_field.line.end, field.line.end))
+            facts.append(self._fact(person, title, evidence, "infobox"))
+        return facts
+
+    def _leader_lists(self) -> list[RoleFact]:
+        """``; Director of the X`` headings over ``1. Name (start – end, notes)`` items."""
+        facts: list[RoleFact] = []
+        for item in self.doc._.ocmfa_layout.list_items:
+            if item.heading is None:
+                continue
+            heading_titles = self._titles_between(item.heading.range.start, item.heading.range.end)
+            person = self._first_person(item.body.start, item.body.end)
+            if not heading_titles or person is None:
+                continue
+            evidence = (item.line.start, item.line.end)
+            dates = [d for d in self.dates if item.body.start <= d.start_char < item.body.end]
+            tenure = self._tenure(dates[0]) if dates else {}
+            title = heading_titles[0]
+            if title.organization is None:
+                title = replace(title, organization=self.subject)
+            facts.append(self._fact(person, title, evidence, "leader_list", **tenure))
+            notes_start = dates[0].end_char if dates else person.end_char
+            facts += self._notes(person, notes_start, item.body.end, evidence)
+        return facts
+
+    def _notes(self, person: Span, start: int, end: int, evidence: tuple[int, int]) -> list[RoleFact]:
+        """Roles inside a list item's brackets: "concurrently Minister of X since July 2023"."""
+        facts: list[RoleFact] = []
+        segment_start = start
+        text = self.doc.text
+        for match in list(re.finditer(r"[,;]", text[start:end])) + [None]:
+            segment_end = start + match.start() if match else end
+            titles = self._titles_between(segment_start, segment_end)
+            for index, title in enumerate(titles):
+                next_start = titles[index + 1].start if index + 1 < len(titles) else None
+                title_end_char = self.doc[title.end - 1].idx + len(self.doc[title.end - 1])
+                limit = self.doc[next_start].idx if next_start is not None else segment_end
+                dates = [d for d in self.dates if title_end_char <= d.start_char < limit]
+                tenure = self._tenure(dates[0]) if dates else {}
+                facts.append(self._fact(person, title, evidence, "leader_list_note", **tenure))
+            segment_start = segment_end + 1
+        return facts
+
+    def _signature(self) -> list[RoleFact]:
+        """A line that is only a name, then a line that starts with a title."""
+        lines = self.doc._.ocmfa_layout.lines
+        facts: list[RoleFact] = []
+        for line, following in zip(lines[-4:], lines[-3:], strict=False):
+            person = self._first_person(line.start, line.end)
+            if person is None or person.start_char != line.start or person.end_char != line.end:
+                continue
+            titles = self._titles_between(following.start, following.end)
+            if titles and self.doc[titles[0].start].idx == following.start:
+                facts.append(self._fact(person, titles[0], (line.start, following.end), "signature"))
+        return facts
+
+    def _sentence_roles(self, sentence: Span) -> list[RoleFact]:
+        """The title-person links inside one sentence."""
+        facts: list[RoleFact] = []
+        doc = self.doc
+        evidence = (sentence.start_char, sentence.end_char)
+        appointment_date = self._sentence_date(sentence)
+        titles = [t for t in self.titles if sentence.start <= t.start < sentence.end]
+        for title in titles:
+            # Title right before a name: "Commissioner X", "Vice Premier and Minister Y X".
+            person = self._person_after(title.end, allow_title_chain=True)
+            if person is not None:
+                facts.append(self._fact(person, title, evidence, "title_before_name"))
+                continue
+            # "the deputy commissioner, X," / "the current commissioner is X" / "..., currently X".
+            cursor = title.end
+            if cursor < sentence.end and doc[cursor].text == ",":
+                cursor += 1
+                current = cursor < len(doc) and doc[cursor].lower_ in _CURRENT_WORDS
+                cursor += current
+                person = self._person_after(cursor)
+                if person is not None and self._closes_apposition(person.end):
+                    facts.append(self._fact(person, title, evidence, "title_apposition", current=current))
+                    continue
+            if cursor < sentence.end and doc[cursor].lower_ in {"is", "was"}:
+                person = self._person_after(cursor + 1)
+                if person is not None:
+                    facts.append(self._fact(person, title, evidence, "title_is_name", current=title.current or None))
+                    continue
+            facts += self._person_before_title(title, sentence, evidence, appointment_date)
+        return facts
+
+    def _person_before_title(
+        self, title: Title, sentence: Span, evidence: tuple[int, int], appointment_date: Span | None
+    ) -> list[RoleFact]:
+        """Links where the name comes first: apposition, brackets, "was", "as"."""
+        doc = self.doc
+        cursor = title.start - 1
+        words: list[str] = []
+        while cursor >= sentence.start and doc[cursor].lower_ in _LINKING | _CURRENT_WORDS | {"then", "former", "concurrently"}:
+            words.append(doc[cursor].lower_)
+            cursor -= 1
+        if cursor < sentence.start:
+            return []
+        current = any(word in _CURRENT_WORDS for word in words) or None
+        token = doc[cursor]
+        if token.text == "," and cursor - 1 in self.person_at and "as" not in words:
+            person = self.person_at[cursor - 1]
+            if self._closes_apposition(title.end):
+                return [self._fact(person, title, evidence, "name_apposition", current=current)]
+            return []
+        if token.text in {"(", "and"} and token.text == "(" or (token.lower_ == "and" and self._in_brackets(cursor)):
+            owner = self._bracket_owner(cursor)
+            if owner is not None:
+                return [self._fact(owner, title, evidence, "name_brackets", current=current)]
+            return []
+        copula = token.lower_ in _COPULA or token.lower_ in _APPOINTMENT or token.lower_ in {"been"}
+        while cursor >= sentence.start and doc[cursor].lower_ in _COPULA | _APPOINTMENT | {"been", "has", "had", "have"}:
+            words.append(doc[cursor].lower_)
+            cursor -= 1
+        if cursor < sentence.start:
+            return []
+        if "as" in words or copula:
+            people = self._people_ending_at(cursor, many=title.plural and not copula)
+            appointed = "as" in words or any(word in _APPOINTMENT for word in words)
+            tenure = self._tenure(appointment_date) if appointed and appointment_date is not None else {}
+            rule = "name_as_title" if "as" in words else "name_is_title"
+            return [self._fact(p, title, evidence, rule, current=current, **tenure) for p in people]
+        return []
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _person_after(self, index: int, allow_title_chain: bool = False) -> Span | None:
+        """The person starting at ``index`` (after an honorific), if any."""
+        doc = self.doc
+        if index < len(doc) and doc[index].lower_.rstrip(".") in {"mr", "mrs", "ms", "dr", "madam", "sir", "miss"}:
+            index += 1
+        if allow_title_chain and index + 1 < len(doc) and doc[index].lower_ == "and" and index + 1 in self.title_at:
+            return self._person_after(self.title_at[index + 1].end, allow_title_chain=True)
+        person = self.person_at.get(index)
+        return person if person is not None and person.start == index or (
+            person is not None and doc[person.start]._.ocmfa_honorific
+        ) else None
+
+    def _closes_apposition(self, index: int) -> bool:
+        """An apposition ends at a comma, a full stop, a bracket, "and" or the line's end."""
+        doc = self.doc
+        return index >= len(doc) or doc[index].text in {",", ".", ")", ";"} or doc[index].lower_ in {"and", "said"} or doc[index].is_space
+
+    def _in_brackets(self, index: int) -> bool:
+        depth = 0
+        for i in range(index, max(-1, index - 40), -1):
+            depth += {")": 1, "(": -1}.get(self.doc[i].text, 0)
+            if depth < 0:
+                return True
+        return False
+
+    def _bracket_owner(self, index: int) -> Span | None:
+        """The person right before the bracket that holds ``index``."""
+        depth = 0
+        for i in range(index, max(-1, index - 40), -1):
+            depth += {")": 1, "(": -1}.get(self.doc[i].text, 0)
+            if depth < 0:
+                return self.person_at.get(i - 1)
+        return None
+
+    def _people_ending_at(self, index: int, many: bool) -> list[Span]:
+        """The person ending at ``index``; with ``many``, the whole list "A, B (x) and C"."""
+        doc = self.doc
+        people: list[Span] = []
+        cursor = index
+        while cursor >= 0:
+            if doc[cursor].text == ")":
+                depth = 0
+                while cursor >= 0:
+                    depth += {")": 1, "(": -1}.get(doc[cursor].text, 0)
+                    cursor -= 1
+                    if depth == 0:
+                        break
+                continue
+            person = self.person_at.get(cursor)
+            if person is None:
+                break
+            people.append(person)
+            if not many:
+                break
+            cursor = person.start - 1
+            while cursor >= 0 and doc[cursor].text in {",", "and"}:
+                cursor -= 1
+        return list(reversed(people))
+
+    def _first_person(self, start_char: int, end_char: int) -> Span | None:
+        return next(
+            (span for span in self.doc.spans[PEOPLE_KEY] if start_char <= span.start_char and span.end_char <= end_char),
+            None,
+        )
+
+    def _titles_between(self, start_char: int, end_char: int) -> list[Title]:
+        return [t for t in self.titles if start_char <= self.doc[t.start].idx < end_char]
+
+    def _sentence_date(self, sentence: Span) -> Span | None:
+        return next((d for d in self.dates if sentence.start <= d.start < sentence.end), None)
+
+    @staticmethod
+    def _tenure(date: Span) -> dict[str, object]:
+        """Start, end and currency from a date span: a range, "since X", "until X" or "X"."""
+        doc = date.doc
+        before = doc[date.start - 1].lower_ if date.start > 0 else ""
+        value, end_value = date._.ocmfa_date, date._.ocmfa_end_date
+        if end_value is not None:
+            return {"start": value, "end": end_value}
+        if date._.ocmfa_open_end:
+            return {"start": value, "current": True}
+        if before in {"until", "till", "to"}:
+            return {"end": value}
+        return {"start": value}
+
+
+def merge_roles(facts: list[RoleFact]) -> list[RoleFact]:
+    """Merge statements of the same position of the same person whose dates agree."""
+    merged: list[RoleFact] = []
+    for fact in facts:
+        for index, known in enumerate(merged):
+            if _same_position(known, fact) and _compatible(known, fact):
+                merged[index] = replace(
+                    known,
+                    organization=known.organization or fact.organization,
+                    start=known.start or fact.start,
+                    end=known.end or fact.end,
+                    current=known.current or fact.current,
+                )
+                break
+        else:
+            merged.append(fact)
+    return merged
+
+
+def _same_position(a: RoleFact, b: RoleFact) -> bool:
+    if a.person_key != b.person_key or a.title.casefold() != b.title.casefold():
+        return False
+    return a.organization is None or b.organization is None or a.organization.casefold() == b.organization.casefold()
+
+
+def _compatible(a: RoleFact, b: RoleFact) -> bool:
+    return all(x is None or y is None or x == y for x, y in ((a.start, b.start), (a.end, b.end)))

@@ -1,0 +1,53 @@
+"""Shared plumbing of the components: where patterns come from and how rulers are built."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.pipeline import SpanRuler
+
+from ..patterns import Patterns, load_patterns
+
+DEFAULT_PATTERNS_DIR = Path("patterns")
+
+
+def packaged_patterns_dir() -> Path:
+    """Return the copy of ``patterns/`` shipped inside the installed package."""
+    return Path(str(resources.files("ocmfa_extract") / "patterns"))
+
+
+def patterns_dir_or_default(patterns_dir: str | Path | None) -> Path:
+    """Resolve a component's ``patterns_dir`` setting.
+
+    An explicit path is used as given. Without one, ``./patterns`` is used when the
+    working directory has one (a checkout of the project, or a user's own rules), else
+    the copy shipped in the package.
+    """
+    if patterns_dir is not None:
+        return Path(patterns_dir)
+    if DEFAULT_PATTERNS_DIR.is_dir():
+        return DEFAULT_PATTERNS_DIR.resolve()
+    return packaged_patterns_dir()
+
+
+@lru_cache(maxsize=8)
+def cached_patterns(directory: Path) -> Patterns:
+    """Load a patterns directory once per process (components share it)."""
+    return load_patterns(directory)
+
+
+def make_span_ruler(
+    nlp: Language, name: str, rules: list[dict[str, Any]], *, phrase_attr: str = "LOWER"
+) -> SpanRuler:
+    """Return a validating :class:`SpanRuler` holding ``rules``, for a component to call.
+
+    Components call ``ruler.match(doc)`` themselves, so candidates never leak into
+    ``doc.spans`` unfiltered.
+    """
+    ruler = SpanRuler(nlp, name=name, spans_key=None, phrase_matcher_attr=phrase_attr, validate=True)
+    ruler.add_patterns(rules)
+    return ruler
