@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..patterns import Patterns
+from .dates import DATES_KEY
 from .people import PEOPLE_KEY
 from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
 
@@ -68,7 +69,10 @@ class OrganizationsComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate the organisation mentions of ``doc``."""
-        person_tokens = {i for span in doc.spans.get(PEOPLE_KEY, []) for i in range(span.start, span.end)}
+        # Names stop at people and dates: "the CCP Central Committee in March 2018".
+        person_tokens = {
+            i for key in (PEOPLE_KEY, DATES_KEY) for span in doc.spans.get(key, []) for i in range(span.start, span.end)
+        }
         matches = self.ruler.match(doc)
         full_names = self._full_names(doc, [m for m in matches if m.label_ == "ORG_HEAD"], person_tokens)
         acronyms = self._acronyms(doc, full_names)
@@ -159,7 +163,10 @@ class OrganizationsComponent:
                 words = content_words(text)
                 candidates = [name for name in reversed(seen_full) if name != text]
                 candidates += [subject] if subject else []
-                target = next((name for name in candidates if words and words < content_words(name)), text)
+                # Only a bare head word or a possessive form is a short reference ("the
+                # Office", "the Commissioner's Office"); "State Council" is a body of its own.
+                short = len(mention) == 1 or any(t.text in {"'s", "’s"} for t in mention) or mention.label_ == "ORG_REF"
+                target = next((name for name in candidates if short and words and words < content_words(name)), text)
                 if mention.label_ == "ORG_REF" and target == text:
                     target = subject or text
                 if mention.label_ == "ORG" and target == text:

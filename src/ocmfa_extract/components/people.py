@@ -70,12 +70,13 @@ class NameLexicons:
     @classmethod
     def from_patterns(cls, patterns: Patterns) -> NameLexicons:
         """Gather the lexicons from a loaded patterns directory."""
+        # The words that can stand right before a name: the last word of each title
+        # ("Consul General X", "Commissioner X") and the rank words.
         title_words = {
-            word
+            re.split(r"[\s\-]+", rule["pattern"].casefold())[-1]
             for rule in patterns.rules["titles"]
             if isinstance(rule["pattern"], str)
-            for word in re.split(r"[\s\-]+", rule["pattern"].casefold())
-        }
+        } - STOP_WORDS
         return cls(
             syllables=patterns.lexicon("pinyin_syllables") | patterns.lexicon("romanised_syllables"),
             cn_surnames=patterns.lexicon("chinese_surnames"),
@@ -107,6 +108,7 @@ def tag_name_parts(doc: Doc, lexicons: NameLexicons) -> None:
         token._.ocmfa_title_word = lower in lexicons.title_words
         name_like = bool(_NAME_WORD.match(token.text)) and lower not in lexicons.not_name_words
         cap = name_like and lower not in STOP_WORDS and lower not in lexicons.title_words
+        cap = cap and not token._.ocmfa_honorific
         token._.ocmfa_cap = cap
         token._.ocmfa_syllable = lexicons.is_syllables(lower, most=1) if token.is_alpha else False
         token._.ocmfa_cn_surname = cap and lower in lexicons.cn_surnames
@@ -167,15 +169,15 @@ class PeopleComponent:
 
     def _acceptable(self, doc: Doc, name: Span, place_tokens: set[int]) -> bool:
         """Reject places, organisation modifiers and names followed by a place word."""
+        after = doc[name.end] if name.end < len(doc) else None
+        if after is not None and after.lower_ in self.lexicons.not_name_words and after.is_title:
+            return False  # "Kennedy Road", "General Political Department"
         if name.label_ == "CONTEXT":
-            return True
+            return True  # "Mr X", "Ambassador X": the context vouches for the name
         if any(i in place_tokens for i in range(name.start, name.end)):
             return False
         before = doc[name.start - 1] if name.start > 0 else None
-        if before is not None and before.lower_ in _MODIFIER_DETERMINERS:
-            return False  # "a Wan Chai social club": a name used as a modifier
-        after = doc[name.end] if name.end < len(doc) else None
-        return not (after is not None and after.lower_ in self.lexicons.not_name_words and after.is_title)
+        return before is None or before.lower_ not in _MODIFIER_DETERMINERS  # not "a Wan Chai club"
 
     def _layout_names(self, doc: Doc) -> list[Span]:
         """Names given by the layout: infobox ``... Name:`` values and leader-list items."""

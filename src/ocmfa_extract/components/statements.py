@@ -40,6 +40,8 @@ _DOCUMENT_TITLE = re.compile(
     r"^(?P<kind>(?:welcome\s+)?message|speech|remarks|statement|letter|address|keynote speech|op-ed|article)\b",
     re.IGNORECASE,
 )
+_PREPOSITIONS = frozenset({"by", "of", "for", "from", "with", "to", "on", "at", "about", "against", "in", "after"})
+_VERB_CUES = frozenset({"SAY", "REACT", "PARTICIPLE"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "one", "of", "these", "those"})
 
 if not Doc.has_extension("ocmfa_statements"):
@@ -123,7 +125,13 @@ class _DocStatements:
     def __init__(self, doc: Doc, cues: list[Span]) -> None:
         self.doc = doc
         self.quotes = find_quotes(doc.text)
-        self.cues = [cue for cue in cues if not self._quoted(cue.start_char)]
+        # A capitalised cue inside a sentence is a name ("the United States"), not a verb.
+        self.cues = [
+            cue
+            for cue in cues
+            if not self._quoted(cue.start_char)
+            and (cue.label_ not in _VERB_CUES or cue[0].is_sent_start or not cue[0].is_title)
+        ]
         self.people = list(doc.spans[PEOPLE_KEY])
         self.orgs = list(doc.spans[ORGS_KEY])
         self.dates = list(doc.spans[DATES_KEY])
@@ -233,7 +241,7 @@ class _DocStatements:
         stripped = re.sub(r"^\s*(?:that\b)?[\s,:]*", "", content)
         start = end_char - len(stripped)
         stripped = stripped.rstrip(" \t\r\n.")
-        return (start, start + len(stripped)) if len(stripped.split()) >= 2 else None
+        return (start, start + len(stripped)) if len(stripped.split()) >= 3 else None
 
     def _sentence_end(self, sentence: Span) -> int:
         """The end of a sentence, extended to the end of a quotation it opens."""
@@ -258,19 +266,17 @@ class _DocStatements:
         return self._fact(speaker, cue, quote, True, sentence, "quote_first")
 
     def _according_to(self, sentence: Span, cue: Span) -> StatementFact | None:
-        """"According to X, ..." and "..., according to X."."""
+        """"According to X, ..." (the clause after X) and "..., according to X." (the one before)."""
         speaker = self._speaker_after(cue.end)
         if speaker is None:
             return None
-        if cue.start == sentence.start or self.doc[cue.start - 1].is_space:
-            comma = next((t for t in self.doc[cue.end : sentence.end] if t.text == ","), None)
-            if comma is None:
-                return None
+        comma = next((t for t in self.doc[cue.end : sentence.end] if t.text == ","), None)
+        if comma is not None:
             content = self._trim(comma.idx + 1, self._sentence_end(sentence))
         else:
             content = self._trim(sentence.start_char, cue.start_char)
-            if content is not None:
-                content = (content[0], content[1] - (1 if self.doc.text[content[1] - 1] == "," else 0))
+            if content is not None and self.doc.text[content[1] - 1] == ",":
+                content = (content[0], content[1] - 1)
         if content is None:
             return None
         return self._fact(speaker, cue, content, False, sentence, "according_to")
@@ -282,27 +288,43 @@ class _DocStatements:
 
     def _speaker_before_within(self, start_char: int, end_char: int) -> Speaker | None:
         """The nearest person, body, document or pronoun between two offsets."""
-        candidates: list[tuple[int, Speaker]] = []
+        candidates: list[tuple[int, Speaker, int]] = []
         for person in self.people:
             if start_char <= person.start_char and person.end_char <= end_char and not self._quoted(person.start_char):
-                candidates.append((person.end_char, self._person(person)))
+                candidates.append((person.end_char, self._person(person), person.start_char))
         for org in self.orgs:
             if start_char <= org.start_char and org.end_char <= end_char and not self._quoted(org.start_char):
-                candidates.append((org.end_char, Speaker(org.kb_id_, "organization", None)))
+                candidates.append((org.end_char, Speaker(org.kb_id_, "organization", None), org.start_char))
         for cue in self.cues:
             if start_char <= cue.start_char and cue.end_char <= end_char:
                 speaker = self._cue_speaker(cue)
                 if speaker is not None:
-                    candidates.append((cue.end_char, speaker))
+                    candidates.append((cue.end_char, speaker, cue.start_char))
         if not candidates:
             return None
-        return max(candidates, key=lambda pair: pair[0])[1]
+        # A subject is not the object of a preposition ("issued by the Committee"), so
+        # such candidates speak only when nothing else can.
+        subjects = [pair for pair in candidates if not self._after_preposition(pair[2])]
+        return max(subjects or candidates, key=lambda pair: pair[0])[1]
+
+    def _after_preposition(self, start_char: int) -> bool:
+        token = self.doc.char_span(start_char, start_char + 1, alignment_mode="expand")
+        index = token.start if token is not None else 0
+        while index > 0 and self.doc[index - 1].lower_ in {"the", "a", "an", "its", "their"}:
+            index -= 1
+        return index > 0 and self.doc[index - 1].lower_ in _PREPOSITIONS
 
     def _speaker_after(self, index: int) -> Speaker | None:
         """A speaker right after a cue ("said Mr Song", "according to the report")."""
         doc = self.doc
         while index < len(doc) and doc[index].lower_ in _DETERMINERS | {"mr", "ms", "mrs", "dr"}:
             index += 1
+        run_end = index
+        while run_end < len(doc) and run_end - index < 8 and (doc[run_end].is_title or doc[run_end].is_upper):
+            run_end += 1
+        for cue in self.cues:  # "the State Council Institutional Reform Plan": a document
+            if cue.label_ == "DOC_SPEAKER" and index < cue.start and cue.end == run_end:
+                return self._cue_speaker(cue)
         for person in self.people:
             if person.start <= index < person.end:
                 return self._person(person)
