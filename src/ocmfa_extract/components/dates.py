@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from dateparser.date import DateDataParser
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans, registry
 
 from ..models import DateValue
@@ -50,6 +50,7 @@ _PRECISION_OF_LABEL = {
 }
 _NEEDS_REFERENCE = frozenset({"DATE_PARTIAL_DAY", "REL_DAY", "REL_MONTH", "REL_YEAR"})
 _RANGE_LINKS = frozenset({"–", "—", "-", "to", "until", "till", "through", "and"})
+_DASHES = frozenset({"–", "—", "-"})
 _OPEN_ENDS = frozenset({"incumbent", "present", "now", "today", "current"})
 _STAMP_WORDS = re.compile(
     r"(?i)^[\s\W]*(?:(?:posted|published|updated|issued|date[d]?|ends|release date)\b[\s:/,-]*(?:on|at)?)?"
@@ -73,6 +74,18 @@ def cut_to_precision(moment: datetime, precision: str) -> DateValue:
         "decade": moment.strftime("%Y")[:3],
     }[precision]
     return DateValue(value=value, precision=precision)
+
+
+def _is_year_token(token: Token) -> bool:
+    return len(token.text) == 4 and token.text.isdigit() and 1000 <= int(token.text) <= 2099
+
+
+def _year_range_around(doc: Doc, span: Span) -> bool:
+    """Whether a bare year is one end of "1998–2002" (a dash between two years)."""
+    i = span.start
+    after = i + 2 < len(doc) and doc[i + 1].text in _DASHES and _is_year_token(doc[i + 2])
+    before = i >= 2 and doc[i - 1].text in _DASHES and _is_year_token(doc[i - 2])
+    return after or before
 
 
 @lru_cache(maxsize=1)
@@ -162,15 +175,14 @@ class DatesComponent:
         after = doc[span.end] if span.end < len(doc) else None
         if (before is not None and before.like_num) or (after is not None and after.like_num):
             return False  # "3 300", "2835 1900": part of a number
+        if _year_range_around(doc, span):
+            return True  # "1998–2002": both ends of a range of years
         if before is None:
             return False
         if before.lower_ in self.year_context:
             return True
         if before.text in {"(", "["} and after is not None and after.text in {")", "]", ","}:
             return True
-        if before.text in {"–", "—", "-"}:
-            # The end of a range is a year only when a date stands before the dash.
-            return span.start >= 2 and doc[span.start - 2].text.isdigit() and len(doc[span.start - 2]) == 4
         determiner = before.lower_ in {"the", "its", "their", "his", "her", "'s", "’s"}
         return determiner and 1900 <= year <= 2100 and after is not None and after.is_alpha
 

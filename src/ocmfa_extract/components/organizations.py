@@ -168,7 +168,7 @@ class OrganizationsComponent:
                 short = len(mention) == 1 or any(t.text in {"'s", "’s"} for t in mention) or mention.label_ == "ORG_REF"
                 target = next((name for name in candidates if short and words and words < content_words(name)), text)
                 if mention.label_ == "ORG_REF" and target == text:
-                    target = subject or text
+                    target = subject or mention[1:].text  # "the ministry" of an unnamed body
                 if mention.label_ == "ORG" and target == text:
                     seen_full.append(text)
             resolved.append(Span(doc, mention.start, mention.end, label=mention.label_, kb_id=target))

@@ -188,10 +188,13 @@ class _DocStatements:
     # -- one sentence ---------------------------------------------------------------------
 
     def _sentence_statement(self, sentence: Span) -> StatementFact | None:
+        quote_first = self._quote_first(sentence)
+        if quote_first is not None:
+            return quote_first
         cues = [cue for cue in self.cues if sentence.start <= cue.start < sentence.end]
         main = next((cue for cue in cues if cue.label_ in {"SAY", "REACT", "ACCORDING"}), None)
         if main is None:
-            return self._quote_first(sentence)
+            return None
         if main.label_ == "ACCORDING":
             return self._according_to(sentence, main)
         speaker = self._speaker_before(sentence, main.start) or self._speaker_after(main.end)
@@ -231,8 +234,14 @@ class _DocStatements:
             for next_start, next_end in self.quotes:  # consecutive quotations, one statement
                 if next_start > end and not text[end + 1 : next_start - 1].strip():
                     end = next_end
-            return quote_start, end
+            return self._strip_quote(quote_start, end)
         return None
+
+    def _strip_quote(self, start: int, end: int) -> tuple[int, int]:
+        """Drop the comma a quotation ends with before "X said" (“..., ” X said)."""
+        while end > start and self.doc.text[end - 1] in ", \n":
+            end -= 1
+        return start, end
 
     def _trim(self, start_char: int, end_char: int) -> tuple[int, int] | None:
         """Strip spaces, a leading "that" and a final full stop from a content range."""
@@ -260,10 +269,10 @@ class _DocStatements:
         if not after or after[0].start_char - quote[1] > 60:
             return None
         cue = after[0]
-        speaker = self._speaker_after(cue.end) or self._speaker_before_within(quote[1], cue.start)
+        speaker = self._speaker_after(cue.end) or self._speaker_before_within(quote[1], cue.start_char)
         if speaker is None:
             return None
-        return self._fact(speaker, cue, quote, True, sentence, "quote_first")
+        return self._fact(speaker, cue, self._strip_quote(*quote), True, sentence, "quote_first")
 
     def _according_to(self, sentence: Span, cue: Span) -> StatementFact | None:
         """"According to X, ..." (the clause after X) and "..., according to X." (the one before)."""

@@ -1,0 +1,87 @@
+"""Dates: candidates, context rules for bare years, precision, ranges, published dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocmfa_extract.components.dates import DATES_KEY
+
+
+def found(nlp, text: str) -> list[tuple[str, str, str, str | None]]:
+    doc = nlp(text)
+    return [
+        (
+            span.text,
+            span._.ocmfa_date.value,
+            span._.ocmfa_date.precision,
+            span._.ocmfa_end_date.value if span._.ocmfa_end_date else None,
+        )
+        for span in doc.spans[DATES_KEY]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The office opened in June 1988.", [("June 1988", "1988-06", "month", None)]),
+        ("She arrived on 3 May 2001 in Tokyo.", [("3 May 2001", "2001-05-03", "day", None)]),
+        ("The talks began on March 5, 2019.", [("March 5, 2019", "2019-03-05", "day", None)]),
+        ("- Formed: 2004-10-12", [("2004-10-12", "2004-10-12", "day", None)]),
+        ("In 1975, the bureau was merged.", [("1975", "1975", "year", None)]),
+        ("It grew during the 1990s.", [("1990s", "199", "decade", None)]),
+        ("the 2008 financial crisis", [("2008", "2008", "year", None)]),
+        ("in the second half of 2012", [("2012", "2012", "year", None)]),
+        (
+            "1. Zhou Minghai (June 1988 – December 1989)",
+            [("June 1988 – December 1989", "1988-06", "month", "1989-12")],
+        ),
+        ("He served 1998–2002 as consul.", [("1998–2002", "1998", "year", "2002")]),
+        ("from March 2008 to March 2013", [("March 2008 to March 2013", "2008-03", "month", "2013-03")]),
+        ("between 2001 and 2005", [("2001 and 2005", "2001", "year", "2005")]),
+        # Numbers that look like years but are not.
+        ("It handled 150 000 enquiries via its 1868 hotline.", []),
+        ("Call 2835 1900 for help.", []),
+        ("The meeting was held in Room 1906.", []),
+        ("Over the past 25 years the office grew.", []),
+        ("More than 2,300 visitors came.", []),
+        # Relative dates and dates without a year need the document's own date.
+        ("The ceremony was held today (May 4).", []),
+        ("Last year the unit handled many cases.", []),
+    ],
+)
+def test_dates_found_with_precision(nlp, text, expected):
+    assert found(nlp, text) == expected
+
+
+def test_dates_open_range_marks_incumbent(nlp):
+    doc = nlp("2. Chen Dalu (January 2023 – Incumbent)")
+    (span,) = doc.spans[DATES_KEY]
+    assert span.text == "January 2023"
+    assert span._.ocmfa_date.value == "2023-01"
+    assert span._.ocmfa_end_date is None
+    assert span._.ocmfa_open_end is True
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Message from the Consul General\n2022-03-28 09:23\n\nThank you for visiting.", "2022-03-28"),
+        ("Welcome\nPosted on 14 February 2020\n\nText of the notice.", "2020-02-14"),
+        ("Press release\n\nThe event took place.\n\nEnds/Tuesday, March 5, 2019\nIssued at HKT 18:30", "2019-03-05"),
+        ("· Item one (2022-07-28) · Item two (2022-07-16)\nNews\n\nThe event took place.", None),
+        ("= Ministry of Foreign Affairs =\n\nThe ministry was formed in 1949.", None),
+    ],
+)
+def test_dates_published(nlp, text, published):
+    doc = nlp(text)
+    value = doc._.ocmfa_published.value if doc._.ocmfa_published else None
+    assert value == published
+
+
+def test_dates_relative_resolve_against_published(nlp):
+    text = "News\nPosted on 14 February 2020\n\nToday (February 14) the bureau said that last year was busy."
+    doc = nlp(text)
+    values = [(s.text, s._.ocmfa_date.value) for s in doc.spans[DATES_KEY]]
+    assert ("Today", "2020-02-14") in values
+    assert ("February 14", "2020-02-14") in values
+    assert ("last year", "2019") in values

@@ -1,0 +1,62 @@
+"""Layout: title, infobox, headings, list items, paragraphs and sentence boundaries."""
+
+from __future__ import annotations
+
+from ocmfa_extract.components.layout import find_layout
+
+ARTICLE = """= Foreign Affairs Office of Somewhere =
+
+- Agency Name: Foreign Affairs Office of Somewhere
+- Chief1 Name: Zhou Minghai
+- Chief1 Position: Director
+
+The office was formed in 1980. It handles visits.
+
+== Leaders ==
+
+; Director of the Office
+
+1. Zhou Minghai (1980 – 1990)
+2. Lu Xiaoqing (1990 – Incumbent)
+"""
+
+
+def test_layout_article():
+    layout = find_layout(ARTICLE)
+    assert layout.title is not None and layout.title.text == "Foreign Affairs Office of Somewhere"
+    assert [(f.key, f.value.text) for f in layout.infobox] == [
+        ("Agency Name", "Foreign Affairs Office of Somewhere"),
+        ("Chief1 Name", "Zhou Minghai"),
+        ("Chief1 Position", "Director"),
+    ]
+    assert [h.range.text for h in layout.headings] == ["Foreign Affairs Office of Somewhere", "Leaders", "Director of the Office"]
+    items = [(item.body.text, item.heading.range.text if item.heading else None) for item in layout.list_items]
+    assert items == [
+        ("Zhou Minghai (1980 – 1990)", "Director of the Office"),
+        ("Lu Xiaoqing (1990 – Incumbent)", "Director of the Office"),
+    ]
+    for item in layout.list_items:
+        assert ARTICLE[item.body.start : item.body.end] == item.body.text
+
+
+def test_layout_title_skips_navigation_line():
+    text = "· Item one (2022-07-28) · Item two\nMessage from the Consul General\n2022-03-28\n\nDear friends."
+    layout = find_layout(text)
+    assert layout.title is not None and layout.title.text == "Message from the Consul General"
+
+
+def test_layout_sentences_split_at_lines_and_full_stops(nlp):
+    doc = nlp("Mr Smith said so. He left.\nNew line here\n\n“Quoted.” Then more.")
+    assert [s.text.strip() for s in doc.sents if s.text.strip()] == [
+        "Mr Smith said so.",
+        "He left.",
+        "New line here",
+        "“Quoted.”",
+        "Then more.",
+    ]
+
+
+def test_layout_paragraphs_split_at_indentation():
+    text = "Title line\n\n     First paragraph here.\n     Second paragraph here.\n"
+    layout = find_layout(text)
+    assert [p.text for p in layout.paragraphs] == ["Title line", "First paragraph here.", "Second paragraph here."]

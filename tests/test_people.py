@@ -1,0 +1,71 @@
+"""People: names from lexicons and context, rejections, short forms linked to full names."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocmfa_extract.components.people import PEOPLE_KEY
+
+
+def people(nlp, text: str) -> dict[str, list[str]]:
+    """Canonical name -> the mention texts of that person."""
+    doc = nlp(text)
+    names = doc._.ocmfa_people
+    found: dict[str, list[str]] = {}
+    for span in doc.spans[PEOPLE_KEY]:
+        found.setdefault(names[span.kb_id_], []).append(span.text)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The talks were led by Zhou Minghai and Lu Xiaoqing.", ["Zhou Minghai", "Lu Xiaoqing"]),
+        ("Officials met Leung Chun-fai on Monday.", ["Leung Chun-fai"]),
+        ("The deputy head, Ouyang Ming, spoke.", ["Ouyang Ming"]),
+        ("Critics included David Okafor and Margaret Holloway.", ["David Okafor", "Margaret Holloway"]),
+        ("The envoy, Mr Brandt Koller, arrived.", ["Brandt Koller"]),
+        ("US ambassador Tarquin Feld said little.", ["Tarquin Feld"]),
+        ("Consul General Hiroshi Takeda opened the fair.", ["Hiroshi Takeda"]),
+        # Places, buildings and organisations are not people.
+        ("A dinner was held at a Wan Chai social club.", []),
+        ("The office is on Kennedy Road in Hong Kong.", []),
+        ("The Foreign Affairs Office issued a notice.", []),
+        ("- Logo: Emblem.svg\n- Headquarters: Zhongnanhai, Beijing", []),
+        ("Commissioner Liu Guangyuan Met Outgoing CG of Spain", ["Liu Guangyuan"]),
+    ],
+)
+def test_people_names(nlp, text, expected):
+    assert list(people(nlp, text)) == expected
+
+
+def test_people_short_forms_attach_to_full_name(nlp):
+    text = (
+        "The ceremony was officiated by the Deputy Director, Mr Zhou Minghai. "
+        "Mr Zhou said that the office was ready. Critics of Andrew Lam said Lam was late."
+    )
+    found = people(nlp, text)
+    assert found == {"Zhou Minghai": ["Zhou Minghai", "Mr Zhou"], "Andrew Lam": ["Andrew Lam", "Lam"]}
+
+
+def test_people_same_surname_never_merged(nlp):
+    text = "Liu Huaming served first. Liu Jianbo succeeded him. Later, Liu retired."
+    found = people(nlp, text)
+    assert set(found) == {"Liu Huaming", "Liu Jianbo"}
+    assert found["Liu Jianbo"] == ["Liu Jianbo", "Liu"]  # the latest Liu named before
+
+
+def test_people_variants_share_one_person(nlp):
+    found = people(nlp, "Song Yu'an met reporters. Song Yuan later left the post.")
+    assert found == {"Song Yu'an": ["Song Yu'an", "Song Yuan"]}
+
+
+def test_people_infobox_and_leader_list(nlp):
+    text = "- Chief1 Name: Okonkwo Adeyemi\n- Chief1 Position: Director\n\n; Directors\n\n1. Bertil Aasen (1990 – 1994)\n"
+    assert list(people(nlp, text)) == ["Okonkwo Adeyemi", "Bertil Aasen"]
+
+
+def test_people_spans_slice_text(nlp):
+    doc = nlp("Mr Tsang Kin-fai and Ms Chan met Zhou Minghai.")
+    for span in doc.spans[PEOPLE_KEY]:
+        assert doc.text[span.start_char : span.end_char] == span.text
