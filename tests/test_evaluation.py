@@ -98,9 +98,7 @@ def span(text: str, doc_id: str = DOC) -> Record:
     return {"doc_id": doc_id, "start": 0, "end": len(text), "text": text}
 
 
-def out_doc(
-    doc_id: str = DOC, path: str = "a.txt", published: str | None = None
-) -> Record:
+def out_doc(doc_id: str = DOC, path: str = "a.txt", published: str | None = None) -> Record:
     """Return a documents.jsonl record."""
     return {
         "doc_id": doc_id,
@@ -152,9 +150,7 @@ def out_role(
     }
 
 
-def out_date(
-    text: str, value: str, end_value: str | None = None, doc_id: str = DOC
-) -> Record:
+def out_date(text: str, value: str, end_value: str | None = None, doc_id: str = DOC) -> Record:
     """Return a dates.jsonl record."""
     return {
         "date_id": f"date:{text}",
@@ -284,9 +280,7 @@ def test_evaluation_people_pair_one_to_one(tmp_path: Path) -> None:
         ),
     ],
 )
-def test_evaluation_people_pairing_tiers(
-    tmp_path: Path, gold_people: list[Record], people: list[Record]
-) -> None:
+def test_evaluation_people_pairing_tiers(tmp_path: Path, gold_people: list[Record], people: list[Record]) -> None:
     """Equal names pair first, then name among gold keys, then any shared key."""
     report = run(tmp_path, [gold_doc(people=gold_people)], people=people)
     assert counts(report.people) == (2, 0, 0)
@@ -352,9 +346,7 @@ def test_evaluation_roles_fit_by_keys_and_rank_words(
     expected: tuple[int, int, int],
 ) -> None:
     """Keys begin words of title + organisation; rank words must be equal."""
-    gold = gold_doc(
-        people=[gp("Guo Yezhou")], roles=[gr("Guo Yezhou", gold_title, keys)]
-    )
+    gold = gold_doc(people=[gp("Guo Yezhou")], roles=[gr("Guo Yezhou", gold_title, keys)])
     report = run(
         tmp_path,
         [gold],
@@ -402,15 +394,11 @@ def test_evaluation_roles_restatement_is_neither(tmp_path: Path) -> None:
         out_role("p1", "Qian Yongnian", "Director"),  # restatement
         out_role("p1", "Qian Yongnian", "Director", start="1990"),  # wrong date: FP
     ]
-    report = run(
-        tmp_path, [gold], people=[out_person("p1", "Qian Yongnian")], roles=roles
-    )
+    report = run(tmp_path, [gold], people=[out_person("p1", "Qian Yongnian")], roles=roles)
     assert counts(report.roles) == (1, 1, 0)
     assert report.documents[0].restatements == 2
     assert report.tenure_accuracy.correct == 1  # the full tenure won the pairing
-    assert [r.summary for r in report.documents[0].false_positives] == [
-        "Qian Yongnian — Director (1990–?)"
-    ]
+    assert [r.summary for r in report.documents[0].false_positives] == ["Qian Yongnian — Director (1990–?)"]
 
 
 def test_evaluation_roles_pair_by_tenure_then_title(tmp_path: Path) -> None:
@@ -419,9 +407,7 @@ def test_evaluation_roles_pair_by_tenure_then_title(tmp_path: Path) -> None:
         people=[gp("Liu Huaqiu")],
         roles=[
             gr("Liu Huaqiu", "Director of the FAO", ["director"], "1994-11", "1998-10"),
-            gr(
-                "Liu Huaqiu", "Director of the CFAO", ["director"], "1998-10", "2000-09"
-            ),
+            gr("Liu Huaqiu", "Director of the CFAO", ["director"], "1998-10", "2000-09"),
         ],
     )
     roles = [
@@ -445,9 +431,7 @@ def test_evaluation_roles_pair_by_title_when_dates_tie(tmp_path: Path) -> None:
         out_role("p1", "Liu Xinquan", "Director of Protocol", start="1980", end="1985"),
         out_role("p1", "Liu Xinquan", "Director of Personnel"),  # same agreement: 1
     ]
-    report = run(
-        tmp_path, [gold], people=[out_person("p1", "Liu Xinquan")], roles=roles
-    )
+    report = run(tmp_path, [gold], people=[out_person("p1", "Liu Xinquan")], roles=roles)
     # The better title pairs; the other one's end contradicts the gold, so it is an FP.
     assert counts(report.roles) == (1, 1, 0)
     assert report.documents[0].restatements == 0
@@ -589,9 +573,7 @@ def test_evaluation_statements_speaker_by_id(
         people=[gp("Song Ru'an")],
         statements=[gs("Song Ru'an", ["song"], ["international metropolis"])],
     )
-    statements = [
-        out_statement("Deputy Commissioner", "an international metropolis", speaker_id)
-    ]
+    statements = [out_statement("Deputy Commissioner", "an international metropolis", speaker_id)]
     report = run(tmp_path, [gold], people=people, statements=statements)
     assert counts(report.statements) == expected
 
@@ -735,9 +717,7 @@ def test_evaluation_micro_averages_over_documents(tmp_path: Path) -> None:
         (1, 3, 0, (0.25, 1.0, 0.4)),
     ],
 )
-def test_evaluation_score_ratios(
-    tp: int, fp: int, fn: int, expected: tuple[float, float, float]
-) -> None:
+def test_evaluation_score_ratios(tp: int, fp: int, fn: int, expected: tuple[float, float, float]) -> None:
     """Ratios are 0.0 when their denominator is 0."""
     score = Score.from_counts(tp, fp, fn)
     assert (score.precision, score.recall, score.f1) == pytest.approx(expected)
@@ -746,9 +726,7 @@ def test_evaluation_score_ratios(
 # --------------------------------------------------------------------------- identity
 
 
-def two_doc_identity(
-    tmp_path: Path, doc1_people: list[Record], doc2_people: list[Record]
-) -> EvalReport:
+def two_doc_identity(tmp_path: Path, doc1_people: list[Record], doc2_people: list[Record]) -> EvalReport:
     """Evaluate two documents whose gold people are Song Ru'an and Fang Jianming."""
     golds = [
         gold_doc("a.txt", people=[gp("Song Ru'an"), gp("Fang Jianming")]),
@@ -790,9 +768,7 @@ def test_evaluation_identity_wrong_merge(tmp_path: Path) -> None:
     merged["mentions"] = [span("Fang Jianming", "D1"), span("Song Ru'an", "D2")]
     report = two_doc_identity(tmp_path, [merged, out_person("p2", "Song Ru'an")], [])
     identity = report.identity
-    assert [(m.person_id, m.gold_names) for m in identity.wrong_merges] == [
-        ("p1", ("Fang Jianming", "Song Ru'an"))
-    ]
+    assert [(m.person_id, m.gold_names) for m in identity.wrong_merges] == [("p1", ("Fang Jianming", "Song Ru'an"))]
     # Song Ru'an is split (p2 in a.txt, p1 in b.txt) and p1 is shared: none consistent.
     assert (identity.consistency.correct, identity.consistency.total) == (0, 2)
     assert [s.person_ids for s in identity.splits] == [("p1", "p2")]
@@ -815,9 +791,7 @@ def test_evaluation_identity_wrong_merge(tmp_path: Path) -> None:
         (json.dumps([]), "valid dictionary"),
     ],
 )
-def test_evaluation_malformed_gold_raises(
-    tmp_path: Path, content: str, message: str
-) -> None:
+def test_evaluation_malformed_gold_raises(tmp_path: Path, content: str, message: str) -> None:
     """A bad gold file raises GoldFormatError naming the file and field."""
     gold_dir = tmp_path / "gold"
     gold_dir.mkdir()
@@ -863,9 +837,7 @@ def test_evaluation_seed_gold_loads_and_reports(tmp_path: Path) -> None:
     shutil.copytree(SEEDS, gold_dir)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    write_jsonl(
-        out_dir / "documents.jsonl", [out_doc("D1", "seeds/000_d940e1d24a226e43.txt")]
-    )
+    write_jsonl(out_dir / "documents.jsonl", [out_doc("D1", "seeds/000_d940e1d24a226e43.txt")])
     write_jsonl(
         out_dir / "people.jsonl",
         [out_person("p1", "Song Ru'an"), out_person("p2", "Wan Chai")],

@@ -29,7 +29,11 @@ def test_layout_article():
         ("Chief1 Name", "Zhou Minghai"),
         ("Chief1 Position", "Director"),
     ]
-    assert [h.range.text for h in layout.headings] == ["Foreign Affairs Office of Somewhere", "Leaders", "Director of the Office"]
+    assert [h.range.text for h in layout.headings] == [
+        "Foreign Affairs Office of Somewhere",
+        "Leaders",
+        "Director of the Office",
+    ]
     items = [(item.body.text, item.heading.range.text if item.heading else None) for item in layout.list_items]
     assert items == [
         ("Zhou Minghai (1980 – 1990)", "Director of the Office"),

@@ -61,7 +61,9 @@ def test_people_variants_share_one_person(nlp):
 
 
 def test_people_infobox_and_leader_list(nlp):
-    text = "- Chief1 Name: Okonkwo Adeyemi\n- Chief1 Position: Director\n\n; Directors\n\n1. Bertil Aasen (1990 – 1994)\n"
+    text = (
+        "- Chief1 Name: Okonkwo Adeyemi\n- Chief1 Position: Director\n\n; Directors\n\n1. Bertil Aasen (1990 – 1994)\n"
+    )
     assert list(people(nlp, text)) == ["Okonkwo Adeyemi", "Bertil Aasen"]
 
 

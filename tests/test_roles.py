@@ -54,7 +54,8 @@ def roles(nlp, text: str) -> list[tuple[str, str, str | None, str | None, str | 
             [("Zhou Minghai", "Group Leader", None, None, None, None)],
         ),
         (
-            "The office was set up with Zhou Minghai as the director and Lu Xiaoqing, Ma Yong and Qin Ling as deputy directors.",
+            "The office was set up with Zhou Minghai as the director and "
+            "Lu Xiaoqing, Ma Yong and Qin Ling as deputy directors.",
             [
                 ("Zhou Minghai", "Director", None, None, None, None),
                 ("Lu Xiaoqing", "Deputy Director", None, None, None, None),
@@ -101,5 +102,8 @@ def test_roles_infobox_merges_with_list(nlp):
 
 
 def test_roles_signature(nlp):
-    text = "Message from the Consul General\n\nWelcome to our site.\n\nMargaret Holloway\n\nConsul General of Ruritania in Hong Kong\n"
+    text = (
+        "Message from the Consul General\n\nWelcome to our site.\n\n"
+        "Margaret Holloway\n\nConsul General of Ruritania in Hong Kong\n"
+    )
     assert ("Margaret Holloway", "Consul General of Ruritania", None, None, None, None) in roles(nlp, text)

@@ -58,9 +58,7 @@ def test_statements_sentence_rules(nlp, text, expected):
 
 def test_statements_pronoun_refers_to_last_person(nlp):
     text = "Lu Xiaoqing met the delegates. She stressed that cooperation must continue."
-    assert statements(nlp, text) == [
-        ("Lu Xiaoqing", "person", "cooperation must continue", False, None)
-    ]
+    assert statements(nlp, text) == [("Lu Xiaoqing", "person", "cooperation must continue", False, None)]
 
 
 def test_statements_quote_across_sentences_kept_whole(nlp):

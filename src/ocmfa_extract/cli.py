@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -17,10 +18,12 @@ from .models import output_json_schema
 from .patterns import PatternError
 from .runner import run as run_extraction
 
-app = typer.Typer(help="Extract people, roles, dates and statements from foreign-affairs documents.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Extract people, roles, dates and statements from foreign-affairs documents.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 stderr = Console(stderr=True)
-stdout = Console()
 
 # A progress bar is worth drawing only for runs longer than a moment.
 _PROGRESS_THRESHOLD = 20
@@ -32,32 +35,50 @@ def run(
     out: Annotated[Path, typer.Option("--out", "-o", resolve_path=True, help="Output folder.")] = Path("outputs"),
     patterns: Annotated[
         Path | None,
-        typer.Option("--patterns", exists=True, file_okay=False, resolve_path=True,
-                     help="Patterns folder (default: ./patterns, else the packaged copy)."),
+        typer.Option(
+            "--patterns",
+            exists=True,
+            file_okay=False,
+            resolve_path=True,
+            help="Patterns folder (default: ./patterns, else the packaged copy).",
+        ),
     ] = None,
 ) -> None:
     """Extract records from every document under SOURCES into the output folder."""
-    with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=stderr, transient=True) as progress:
+    with Progress(
+        TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True
+    ) as progress:
         task = progress.add_task("extract", total=None, visible=False)
 
         def on_total(total: int) -> None:
             progress.update(task, total=total, visible=total >= _PROGRESS_THRESHOLD)
 
         try:
-            summary = run_extraction(sources, out, patterns, on_progress=lambda n: progress.advance(task, n),
-                                     on_total=on_total)
+            summary = run_extraction(
+                sources, out, patterns, on_progress=lambda n: progress.advance(task, n), on_total=on_total
+            )
         except PatternError as error:
-            stderr.print(f"[red]error:[/red] bad pattern file: {error}")
+            stderr.print(f"[red]error:[/red] bad pattern file: {escape(str(error))}", soft_wrap=True)
             raise typer.Exit(code=2) from error
     table = Table(title=f"ocmfa-extract → {out}")
     for column in ("documents", "people", "roles", "dates", "statements", "errors"):
         table.add_column(column, justify="right")
-    table.add_row(*(str(n) for n in (summary.documents, summary.people, summary.roles, summary.dates,
-                                     summary.statements, len(summary.errors))))
+    table.add_row(
+        *(
+            str(n)
+            for n in (
+                summary.documents,
+                summary.people,
+                summary.roles,
+                summary.dates,
+                summary.statements,
+                len(summary.errors),
+            )
+        )
+    )
     stderr.print(table)
     for error in summary.errors:
-        stderr.print(f"[yellow]{error.error}[/yellow] {error.path}: {error.message}")
+        stderr.print(f"[yellow]{error.error}[/yellow] {escape(error.path)}: {escape(error.message)}", soft_wrap=True)
     if summary.nothing_processed:
         stderr.print("[red]error:[/red] no document could be processed")
         raise typer.Exit(code=1)
@@ -65,10 +86,13 @@ def run(
 
 @app.command("eval")
 def eval_command(
-    gold: Annotated[Path, typer.Option("--gold", exists=True, file_okay=False, resolve_path=True,
-                                       help="Folder of gold JSON files.")],
-    out: Annotated[Path, typer.Option("--out", "-o", exists=True, file_okay=False, resolve_path=True,
-                                      help="Output folder to score.")] = Path("outputs"),
+    gold: Annotated[
+        Path, typer.Option("--gold", exists=True, file_okay=False, resolve_path=True, help="Folder of gold JSON files.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", exists=True, file_okay=False, resolve_path=True, help="Output folder to score."),
+    ] = Path("outputs"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     details: Annotated[bool, typer.Option("--details", help="List missed and wrong items.")] = False,
 ) -> None:
@@ -76,7 +100,7 @@ def eval_command(
     try:
         report = evaluate(gold, out)
     except (GoldFormatError, OutputFormatError) as error:
-        stderr.print(f"[red]error:[/red] {error}")
+        stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
         raise typer.Exit(code=2) from error
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")

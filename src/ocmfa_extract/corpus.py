@@ -86,11 +86,16 @@ def build_records(results: Iterable[DocumentResult]) -> CorpusRecords:
         text = result.text
         for role in sorted(result.roles, key=lambda r: (r.evidence_start, r.evidence_end, r.person_key, r.title)):
             key = local_to_corpus[(doc_id, role.person_key)]
-            evidence = {"doc_id": doc_id, "start": role.evidence_start, "end": role.evidence_end,
-                        "text": text[role.evidence_start : role.evidence_end]}
+            evidence = {
+                "doc_id": doc_id,
+                "start": role.evidence_start,
+                "end": role.evidence_end,
+                "text": text[role.evidence_start : role.evidence_end],
+            }
             record = {
-                "role_id": stable_id("role", sha, role.evidence_start, role.evidence_end, key, role.title,
-                                     role.organization),
+                "role_id": stable_id(
+                    "role", sha, role.evidence_start, role.evidence_end, key, role.title, role.organization
+                ),
                 "person_id": person_id_for(key),
                 "person": canonical[key],
                 "title": role.title,
@@ -118,8 +123,9 @@ def build_records(results: Iterable[DocumentResult]) -> CorpusRecords:
         for statement in sorted(result.statements, key=lambda s: (s.evidence_start, s.content_start)):
             key = local_to_corpus.get((doc_id, statement.speaker_key)) if statement.speaker_key else None
             record = {
-                "statement_id": stable_id("statement", sha, statement.evidence_start, statement.content_start,
-                                          statement.content_end),
+                "statement_id": stable_id(
+                    "statement", sha, statement.evidence_start, statement.content_start, statement.content_end
+                ),
                 "doc_id": doc_id,
                 "speaker": canonical[key] if key else statement.speaker,
                 "speaker_type": statement.speaker_type,
@@ -128,10 +134,18 @@ def build_records(results: Iterable[DocumentResult]) -> CorpusRecords:
                 "content": text[statement.content_start : statement.content_end],
                 "direct": statement.direct,
                 "date": statement.date,
-                "evidence": {"doc_id": doc_id, "start": statement.evidence_start, "end": statement.evidence_end,
-                             "text": text[statement.evidence_start : statement.evidence_end]},
-                "content_span": {"doc_id": doc_id, "start": statement.content_start, "end": statement.content_end,
-                                 "text": text[statement.content_start : statement.content_end]},
+                "evidence": {
+                    "doc_id": doc_id,
+                    "start": statement.evidence_start,
+                    "end": statement.evidence_end,
+                    "text": text[statement.evidence_start : statement.evidence_end],
+                },
+                "content_span": {
+                    "doc_id": doc_id,
+                    "start": statement.content_start,
+                    "end": statement.content_end,
+                    "text": text[statement.content_start : statement.content_end],
+                },
                 "rule_id": statement.rule_id,
             }
             records.statements.append(StatementRecord.model_validate(record, context=context))

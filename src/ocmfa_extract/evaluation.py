@@ -180,9 +180,7 @@ def load_gold_dir(gold_dir: Path) -> list[GoldDocument]:
     for path in paths:
         gold = load_gold(path)
         if gold.doc in seen:
-            raise GoldFormatError(
-                path, f"document {gold.doc!r} already has gold in {seen[gold.doc].name}"
-            )
+            raise GoldFormatError(path, f"document {gold.doc!r} already has gold in {seen[gold.doc].name}")
         seen[gold.doc] = path
         golds.append(gold)
     return golds
@@ -320,23 +318,17 @@ class _Outputs:
             people=_read_jsonl(output_dir / "people.jsonl", _Person),
             roles=_group_by_doc(_read_jsonl(output_dir / "roles.jsonl", _Role)),
             dates=_group_by_doc(_read_jsonl(output_dir / "dates.jsonl", _Date)),
-            statements=_group_by_doc(
-                _read_jsonl(output_dir / "statements.jsonl", _Statement)
-            ),
+            statements=_group_by_doc(_read_jsonl(output_dir / "statements.jsonl", _Statement)),
         )
 
     def document(self, file_name: str) -> _Document | None:
         """Return the first document whose path ends in the file ``file_name``."""
-        return next(
-            (d for d in self.documents if PurePosixPath(d.path).name == file_name), None
-        )
+        return next((d for d in self.documents if PurePosixPath(d.path).name == file_name), None)
 
     def predictions(self, doc_id: str) -> _DocPredictions:
         """Return the predictions of ``doc_id``; a person takes part by a mention."""
         return _DocPredictions(
-            people=[
-                p for p in self.people if any(m.doc_id == doc_id for m in p.mentions)
-            ],
+            people=[p for p in self.people if any(m.doc_id == doc_id for m in p.mentions)],
             roles=self.roles.get(doc_id, []),
             dates=self.dates.get(doc_id, []),
             statements=self.statements.get(doc_id, []),
@@ -354,18 +346,14 @@ class Score(_Strict):
     fn: int = Field(description="required gold items not found")
     precision: float = Field(description="tp / (tp + fp), 0.0 when there are none")
     recall: float = Field(description="tp / (tp + fn), 0.0 when there are none")
-    f1: float = Field(
-        description="harmonic mean of precision and recall, 0.0 when both are 0"
-    )
+    f1: float = Field(description="harmonic mean of precision and recall, 0.0 when both are 0")
 
     @classmethod
     def from_counts(cls, tp: int, fp: int, fn: int) -> Score:
         """Build a score, computing precision, recall and F1 from the counts."""
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = (
-            2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        )
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         return cls(tp=tp, fp=fp, fn=fn, precision=precision, recall=recall, f1=f1)
 
 
@@ -379,46 +367,32 @@ class Accuracy(_Strict):
     @classmethod
     def from_counts(cls, correct: int, total: int) -> Accuracy:
         """Build an accuracy, computing the share from the counts."""
-        return cls(
-            correct=correct, total=total, accuracy=correct / total if total else None
-        )
+        return cls(correct=correct, total=total, accuracy=correct / total if total else None)
 
 
 class ItemRef(_Strict):
     """A missed gold item or a false-positive prediction, for debugging."""
 
     kind: Literal["person", "role", "date", "statement"]
-    id: str | None = Field(
-        description="person_id, role_id, date_id or statement_id; null for gold"
-    )
-    summary: str = Field(
-        description="enough to find the item: name, title, value or content"
-    )
+    id: str | None = Field(description="person_id, role_id, date_id or statement_id; null for gold")
+    summary: str = Field(description="enough to find the item: name, title, value or content")
 
 
 class DocumentReport(_Strict):
     """The scores of one gold document."""
 
     doc: str = Field(description="the gold file's document name")
-    doc_id: str | None = Field(
-        description="the matched output document, null when none"
-    )
+    doc_id: str | None = Field(description="the matched output document, null when none")
     people: Score
     roles: Score
     dates: Score
     statements: Score
     tenure: Accuracy
     statement_dates: Accuracy
-    published_correct: bool | None = Field(
-        description="null when the gold has no published key"
-    )
+    published_correct: bool | None = Field(description="null when the gold has no published key")
     trap_hits: int = Field(description="predicted dates whose text is in not_dates")
-    restatements: int = Field(
-        description="leftover role predictions that restate a gold role"
-    )
-    repeats: int = Field(
-        description="statement predictions that fit only already paired gold"
-    )
+    restatements: int = Field(description="leftover role predictions that restate a gold role")
+    repeats: int = Field(description="statement predictions that fit only already paired gold")
     missed: tuple[ItemRef, ...]
     false_positives: tuple[ItemRef, ...]
     traps: tuple[ItemRef, ...]
@@ -443,9 +417,7 @@ class Split(_Strict):
 class IdentityReport(_Strict):
     """Cross-document identity of the paired gold people."""
 
-    consistency: Accuracy = Field(
-        description="gold names paired in >= 1 document with one person_id of their own"
-    )
+    consistency: Accuracy = Field(description="gold names paired in >= 1 document with one person_id of their own")
     wrong_merges: tuple[WrongMerge, ...]
     splits: tuple[Split, ...]
 
@@ -488,9 +460,7 @@ def _keys_begin_words(keys: Iterable[str], text: str) -> bool:
     """Whether every key begins a word of ``text`` ("spokes" fits "Spokesperson")."""
     folded = _collapse(text)
     starts = [m.start() for m in _WORD.finditer(folded)]
-    return all(
-        any(folded.startswith(_collapse(key), i) for i in starts) for key in keys
-    )
+    return all(any(folded.startswith(_collapse(key), i) for i in starts) for key in keys)
 
 
 def _keys(names: Iterable[str]) -> frozenset[str]:
@@ -560,17 +530,12 @@ class _PeopleResult:
         return _Holder(self.gold_keys[found], self.paired_ids.get(found))
 
 
-def _pair_people(
-    gold: Sequence[GoldPerson], preds: Sequence[_Person], doc_id: str
-) -> dict[int, int]:
+def _pair_people(gold: Sequence[GoldPerson], preds: Sequence[_Person], doc_id: str) -> dict[int, int]:
     """Pair gold and predicted people one to one, tier by tier (GOLD-FORMAT order)."""
     gold_name_keys = [name_key(p.name) for p in gold]
     gold_keys = [_keys([p.name, *p.aliases]) for p in gold]
     pred_name_keys = [name_key(p.name) for p in preds]
-    pred_keys = [
-        _keys([p.name, *p.aliases, *(m.text for m in p.mentions if m.doc_id == doc_id)])
-        for p in preds
-    ]
+    pred_keys = [_keys([p.name, *p.aliases, *(m.text for m in p.mentions if m.doc_id == doc_id)]) for p in preds]
     tiers: list[Callable[[int, int], bool]] = [
         lambda g, p: bool(pred_name_keys[p]) and pred_name_keys[p] == gold_name_keys[g],
         lambda g, p: pred_name_keys[p] in gold_keys[g],
@@ -583,17 +548,13 @@ def _pair_people(
             if g in pairs:
                 continue
             taken = set(pairs.values())
-            match = next(
-                (p for p in range(len(preds)) if p not in taken and fits(g, p)), None
-            )
+            match = next((p for p in range(len(preds)) if p not in taken and fits(g, p)), None)
             if match is not None:
                 pairs[g] = match
     return pairs
 
 
-def _score_people(
-    gold: GoldDocument, preds: list[_Person], doc_id: str
-) -> _PeopleResult:
+def _score_people(gold: GoldDocument, preds: list[_Person], doc_id: str) -> _PeopleResult:
     """Score the people of one document."""
     pairs = _pair_people(gold.people, preds, doc_id)
     tally = _Tally()
@@ -609,9 +570,7 @@ def _score_people(
     for p, pred in enumerate(preds):
         if p not in paired:
             tally.fp += 1
-            tally.false_positives.append(
-                ItemRef(kind="person", id=pred.person_id, summary=pred.name)
-            )
+            tally.false_positives.append(ItemRef(kind="person", id=pred.person_id, summary=pred.name))
     return _PeopleResult(
         tally=tally,
         gold_keys=[_keys([p.name, *p.aliases]) for p in gold.people],
@@ -624,9 +583,9 @@ def _score_people(
 
 def _role_fits(gold: GoldRole, holder: _Holder, pred: _Role) -> bool:
     """Whether a predicted role fits a gold role (holder, keys and rank words)."""
-    same_holder = (
-        holder.person_id is not None and pred.person_id == holder.person_id
-    ) or (name_key(pred.person) in holder.keys)
+    same_holder = (holder.person_id is not None and pred.person_id == holder.person_id) or (
+        name_key(pred.person) in holder.keys
+    )
     return (
         same_holder
         and _keys_begin_words(gold.keys, f"{pred.title} {pred.organization or ''}")
@@ -641,9 +600,7 @@ def _date_agreement(gold: GoldRole, pred: _Role) -> int:
 
 def _restates(gold: GoldRole, pred: _Role) -> bool:
     """Whether each non-null start/end of the prediction equals the gold role's."""
-    return (pred.start is None or pred.start.value == gold.start) and (
-        pred.end is None or pred.end.value == gold.end
-    )
+    return (pred.start is None or pred.start.value == gold.start) and (pred.end is None or pred.end.value == gold.end)
 
 
 def _role_order(role: GoldRole) -> tuple[int, int, bool]:
@@ -665,9 +622,7 @@ class _RolesResult:
     restatements: int = 0
 
 
-def _pair_roles(
-    golds: Sequence[GoldRole], preds: Sequence[_Role], fits: list[list[bool]]
-) -> dict[int, int]:
+def _pair_roles(golds: Sequence[GoldRole], preds: Sequence[_Role], fits: list[list[bool]]) -> dict[int, int]:
     """Pair gold roles, best-specified first, each with its best fitting prediction."""
     pairs: dict[int, int] = {}
     for g in sorted(range(len(golds)), key=lambda i: _role_order(golds[i])):
@@ -675,20 +630,14 @@ def _pair_roles(
         candidates = [p for p in range(len(preds)) if p not in taken and fits[g][p]]
         if candidates:
             # max() keeps the first of equals, so ties go to file order.
-            pairs[g] = max(
-                candidates, key=lambda p: _role_preference(golds[g], preds[p])
-            )
+            pairs[g] = max(candidates, key=lambda p: _role_preference(golds[g], preds[p]))
     return pairs
 
 
-def _score_roles(
-    gold: GoldDocument, preds: list[_Role], people: _PeopleResult
-) -> _RolesResult:
+def _score_roles(gold: GoldDocument, preds: list[_Role], people: _PeopleResult) -> _RolesResult:
     """Pair gold roles with predicted roles and count the outcome."""
     golds = gold.roles
-    holders = [
-        people.holder(gold, r.person) or _Holder(_keys([r.person]), None) for r in golds
-    ]
+    holders = [people.holder(gold, r.person) or _Holder(_keys([r.person]), None) for r in golds]
     fits = [[_role_fits(r, holders[g], p) for p in preds] for g, r in enumerate(golds)]
     pairs = _pair_roles(golds, preds, fits)
     result = _RolesResult(tally=_Tally())
@@ -786,9 +735,7 @@ def _score_dates(gold: GoldDocument, preds: list[_Date]) -> _DatesResult:
 # --------------------------------------------------------------------------- statements
 
 
-def _statement_fits(
-    gold: GoldStatement, speaker_id: str | None, pred: _Statement
-) -> bool:
+def _statement_fits(gold: GoldStatement, speaker_id: str | None, pred: _Statement) -> bool:
     """Whether a predicted statement fits a gold one (speaker and content)."""
     speaker = pred.speaker.casefold()
     by_name = any(alias.casefold() in speaker for alias in gold.speaker_aliases)
@@ -827,9 +774,7 @@ def _pair_statements(
     """Pair each prediction with the first free gold it fits, required first."""
     pairing = _StatementPairing(fitting={g: [] for g in range(len(golds))})
     for pred in preds:
-        fits = [
-            g for g, s in enumerate(golds) if _statement_fits(s, speaker_ids[g], pred)
-        ]
+        fits = [g for g, s in enumerate(golds) if _statement_fits(s, speaker_ids[g], pred)]
         for g in fits:
             pairing.fitting[g].append(pred)
         free = [g for g in fits if g not in pairing.paired]
@@ -843,9 +788,7 @@ def _pair_statements(
     return pairing
 
 
-def _score_statements(
-    gold: GoldDocument, preds: list[_Statement], people: _PeopleResult
-) -> _StatementsResult:
+def _score_statements(gold: GoldDocument, preds: list[_Statement], people: _PeopleResult) -> _StatementsResult:
     """Pair predicted statements with gold ones and count the outcome."""
     golds = gold.statements
     speaker_ids = [_speaker_id(gold, people, s.speaker) for s in golds]
@@ -862,16 +805,12 @@ def _score_statements(
         if g not in pairing.paired:
             result.tally.fn += 1
             summary = f"{statement.speaker}: {' | '.join(statement.keys)}"
-            result.tally.missed.append(
-                ItemRef(kind="statement", id=None, summary=summary)
-            )
+            result.tally.missed.append(ItemRef(kind="statement", id=None, summary=summary))
             continue
         result.tally.tp += 1
         if statement.date is not None:
             result.dates_total += 1
-            result.dates_correct += any(
-                _value(p.date) == statement.date for p in pairing.fitting[g]
-            )
+            result.dates_correct += any(_value(p.date) == statement.date for p in pairing.fitting[g])
     return result
 
 
@@ -908,9 +847,7 @@ def _published_correct(gold: GoldDocument, document: _Document | None) -> bool |
     )
 
 
-def _score_document(
-    gold: GoldDocument, outputs: _Outputs
-) -> tuple[DocumentReport, list[_IdentityLink]]:
+def _score_document(gold: GoldDocument, outputs: _Outputs) -> tuple[DocumentReport, list[_IdentityLink]]:
     """Score one gold document; no output document means no predictions."""
     document = outputs.document(gold.doc)
     doc_id = None if document is None else document.doc_id
@@ -928,17 +865,13 @@ def _score_document(
         dates=dates.tally.score(),
         statements=statements.tally.score(),
         tenure=Accuracy.from_counts(roles.tenure_correct, roles.tenure_total),
-        statement_dates=Accuracy.from_counts(
-            statements.dates_correct, statements.dates_total
-        ),
+        statement_dates=Accuracy.from_counts(statements.dates_correct, statements.dates_total),
         published_correct=_published_correct(gold, document),
         trap_hits=len(dates.traps),
         restatements=roles.restatements,
         repeats=statements.repeats,
         missed=tuple(ref for tally in tallies for ref in tally.missed),
-        false_positives=tuple(
-            ref for tally in tallies for ref in tally.false_positives
-        ),
+        false_positives=tuple(ref for tally in tallies for ref in tally.false_positives),
         traps=tuple(dates.traps),
     )
     links = [
@@ -964,9 +897,7 @@ def _score_identity(links: Sequence[_IdentityLink]) -> IdentityReport:
         docs_of_key[link.key].add(link.doc)
         docs_of_id[link.person_id].add(link.doc)
         names.setdefault(link.key, link.name)
-    consistent = sum(
-        len(ids) == 1 and len(keys_of[next(iter(ids))]) == 1 for ids in ids_of.values()
-    )
+    consistent = sum(len(ids) == 1 and len(keys_of[next(iter(ids))]) == 1 for ids in ids_of.values())
     merges = tuple(
         WrongMerge(
             person_id=pid,
@@ -998,17 +929,13 @@ def _score_identity(links: Sequence[_IdentityLink]) -> IdentityReport:
 def _sum_scores(scores: Iterable[Score]) -> Score:
     """Micro-average: add the counts, then recompute the ratios."""
     items = list(scores)
-    return Score.from_counts(
-        sum(s.tp for s in items), sum(s.fp for s in items), sum(s.fn for s in items)
-    )
+    return Score.from_counts(sum(s.tp for s in items), sum(s.fp for s in items), sum(s.fn for s in items))
 
 
 def _sum_accuracies(accuracies: Iterable[Accuracy]) -> Accuracy:
     """Add correct and total counts, then recompute the share."""
     items = list(accuracies)
-    return Accuracy.from_counts(
-        sum(a.correct for a in items), sum(a.total for a in items)
-    )
+    return Accuracy.from_counts(sum(a.correct for a in items), sum(a.total for a in items))
 
 
 def evaluate(gold_dir: Path, output_dir: Path) -> EvalReport:
@@ -1072,8 +999,7 @@ def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         )
         for row in rows
     ]
@@ -1102,9 +1028,7 @@ def _document_rows(report: EvalReport) -> list[list[str]]:
     """Return the header and one row per document (tp/fp/fn per kind)."""
     rows = [["document", *_KINDS, "traps", "published"]]
     for d in report.documents:
-        counts = [
-            f"{s.tp}/{s.fp}/{s.fn}" for s in (d.people, d.roles, d.dates, d.statements)
-        ]
+        counts = [f"{s.tp}/{s.fp}/{s.fn}" for s in (d.people, d.roles, d.dates, d.statements)]
         published = {None: "-", True: "ok", False: "wrong"}[d.published_correct]
         name = d.doc if d.doc_id is not None else f"{d.doc} (no output)"
         rows.append([name, *counts, str(d.trap_hits), published])

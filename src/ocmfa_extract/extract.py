@@ -97,9 +97,7 @@ class DocumentResult(BaseModel):
 def document_result(doc: Doc, document: DocumentRecord) -> DocumentResult:
     """Collect the annotations of a processed ``doc`` into a :class:`DocumentResult`."""
     title = doc._.ocmfa_layout.title
-    document = document.model_copy(
-        update={"title": title.text if title else None, "published": doc._.ocmfa_published}
-    )
+    document = document.model_copy(update={"title": title.text if title else None, "published": doc._.ocmfa_published})
     mentions = [
         Mention(person_key=span.kb_id_, start=span.start_char, end=span.end_char, text=span.text)
         for span in doc.spans[PEOPLE_KEY]

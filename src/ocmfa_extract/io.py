@@ -71,7 +71,9 @@ def load_document(source: SourceFile) -> LoadedDocument:
     try:
         data = source.path.read_bytes()
     except FileNotFoundError as error:
-        raise InputError("unreadable", f"cannot read {source.relative}: the file or its link target is missing") from error
+        raise InputError(
+            "unreadable", f"cannot read {source.relative}: the file or its link target is missing"
+        ) from error
     except OSError as error:
         raise InputError("unreadable", f"cannot read {source.relative}: {error.strerror}") from error
     if not data.strip():

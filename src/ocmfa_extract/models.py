@@ -65,9 +65,7 @@ class Span(Record):
         if texts is not None and self.doc_id in texts:
             actual = texts[self.doc_id][self.start : self.end]
             if actual != self.text:
-                raise ValueError(
-                    f"span {self.doc_id}[{self.start}:{self.end}] is {actual!r}, not {self.text!r}"
-                )
+                raise ValueError(f"span {self.doc_id}[{self.start}:{self.end}] is {actual!r}, not {self.text!r}")
         return self
 
 

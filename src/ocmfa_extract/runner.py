@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,8 +70,9 @@ def extract_texts(texts: dict[str, str], patterns_dir: str | Path | None = None)
     nlp = build_pipeline(patterns_dir)
     documents = [
         LoadedDocument(
-            DocumentRecord(doc_id=doc_id, path=doc_id, sha256=_sha256(text), title=None, published=None,
-                           encoding="utf-8"),
+            DocumentRecord(
+                doc_id=doc_id, path=doc_id, sha256=_sha256(text), title=None, published=None, encoding="utf-8"
+            ),
             text,
         )
         for doc_id, text in sorted(texts.items())

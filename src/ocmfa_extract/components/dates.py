@@ -101,9 +101,7 @@ def _parse_with_dateparser(expression: str, reference: str | None) -> datetime |
     if reference is None:
         return parser.get_date_data(expression).date_obj
     base = datetime.fromisoformat(reference)
-    settings_parser = DateDataParser(
-        languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "RELATIVE_BASE": base}
-    )
+    settings_parser = DateDataParser(languages=["en"], settings={"PREFER_DAY_OF_MONTH": "first", "RELATIVE_BASE": base})
     return settings_parser.get_date_data(expression).date_obj
 
 

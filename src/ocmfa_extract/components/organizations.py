@@ -96,8 +96,10 @@ class OrganizationsComponent:
             if head.start < covered_until or not token.text[:1].isupper():
                 continue
             start = head.start
-            while start > 0 and start - 1 not in person_tokens and (
-                _is_name_word(doc[start - 1]) or doc[start - 1].lower_ in {"'s", "’s"}
+            while (
+                start > 0
+                and start - 1 not in person_tokens
+                and (_is_name_word(doc[start - 1]) or doc[start - 1].lower_ in {"'s", "’s"})
             ):
                 start -= 1
             while start < head.start and (doc[start].lower_ in STOP_WORDS or doc[start].text in {"'s", "’s"}):
@@ -115,8 +117,10 @@ class OrganizationsComponent:
             if cursor < len(doc) and doc[cursor].lower_ == "the":
                 cursor += 1
             run_end = cursor
-            while run_end < len(doc) and run_end not in person_tokens and (
-                _is_name_word(doc[run_end]) or (run_end > cursor and doc[run_end].lower_ in _INNER_WORDS)
+            while (
+                run_end < len(doc)
+                and run_end not in person_tokens
+                and (_is_name_word(doc[run_end]) or (run_end > cursor and doc[run_end].lower_ in _INNER_WORDS))
             ):
                 run_end += 1
             while run_end > cursor and doc[run_end - 1].lower_ in _INNER_WORDS:

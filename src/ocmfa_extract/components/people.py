@@ -232,7 +232,9 @@ class PeopleComponent:
                 mentions.append(Span(doc, start, token.i + 1, label="PERSON", span_id="surname_only", kb_id=key))
             elif token.i in single_words:
                 span = single_words[token.i]
-                mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=name_key(span.text)))
+                mentions.append(
+                    Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=name_key(span.text))
+                )
         return sorted(mentions)
 
     def _surname(self, span: Span) -> str:

@@ -138,7 +138,9 @@ class _DocRoles:
         start = head.start
         while start > 0 and (start - 1 in self.ranks or doc[start - 1].text == "-" and start - 2 in self.ranks):
             start -= 1
-        modifier = start > 0 and doc[start - 1].text.isupper() and doc[start - 1].is_alpha and start - 1 not in self.person_at
+        modifier = (
+            start > 0 and doc[start - 1].text.isupper() and doc[start - 1].is_alpha and start - 1 not in self.person_at
+        )
         if modifier:
             start -= 1  # "US ambassador", "UN envoy"
         head_words = [t.text for t in doc[start : head.end] if t.text != "-"]
@@ -148,16 +150,21 @@ class _DocRoles:
         organization: str | None = None
         if end < len(doc) and doc[end].lower_ in {"of", "for"} and end + 1 < len(doc):
             after = end + 1 + (doc[end + 1].lower_ == "the")
-            if after in self.org_at and self.org_at[after].label_ != "ORG_REF" or (
-                doc[end + 1].lower_ == "the" and end + 1 in self.org_at
+            if (
+                after in self.org_at
+                and self.org_at[after].label_ != "ORG_REF"
+                or (doc[end + 1].lower_ == "the" and end + 1 in self.org_at)
             ):
                 org = self.org_at.get(after) or self.org_at[end + 1]
                 organization, end = org.kb_id_, org.end
                 organization, end = self._joined_org(organization, end)
             else:
                 domain_end = after
-                while domain_end < len(doc) and domain_end not in self.person_at and doc[domain_end].is_title and not (
-                    domain_end in self.ranks or domain_end in self.head_tokens
+                while (
+                    domain_end < len(doc)
+                    and domain_end not in self.person_at
+                    and doc[domain_end].is_title
+                    and not (domain_end in self.ranks or domain_end in self.head_tokens)
                 ):
                     domain_end += 1
                 if domain_end > after and after == end + 1:
@@ -169,7 +176,7 @@ class _DocRoles:
         return Title(start, end, title_case(head_words), organization, head.label_ == "TITLE_PLURAL", current)
 
     def _joined_org(self, organization: str, end: int) -> tuple[str, int]:
-        """"Office of A and the Office of B": one position over two bodies."""
+        """Join "Office of A and the Office of B": one position over two bodies."""
         doc = self.doc
         if end + 2 < len(doc) and doc[end].lower_ == "and" and doc[end + 1].lower_ == "the" and end + 2 in self.org_at:
             other = self.org_at[end + 2]
@@ -310,7 +317,11 @@ class _DocRoles:
         doc = self.doc
         cursor = title.start - 1
         words: list[str] = []
-        while cursor >= sentence.start and doc[cursor].lower_ in _LINKING | _CURRENT_WORDS | {"then", "former", "concurrently"}:
+        while cursor >= sentence.start and doc[cursor].lower_ in _LINKING | _CURRENT_WORDS | {
+            "then",
+            "former",
+            "concurrently",
+        }:
             words.append(doc[cursor].lower_)
             cursor -= 1
         if cursor < sentence.start:
@@ -328,7 +339,12 @@ class _DocRoles:
                 return [self._fact(owner, title, evidence, "name_brackets", current=current)]
             return []
         copula = token.lower_ in _COPULA or token.lower_ in _APPOINTMENT or token.lower_ in {"been"}
-        while cursor >= sentence.start and doc[cursor].lower_ in _COPULA | _APPOINTMENT | {"been", "has", "had", "have"}:
+        while cursor >= sentence.start and doc[cursor].lower_ in _COPULA | _APPOINTMENT | {
+            "been",
+            "has",
+            "had",
+            "have",
+        }:
             words.append(doc[cursor].lower_)
             cursor -= 1
         if cursor < sentence.start:
@@ -351,14 +367,23 @@ class _DocRoles:
         if allow_title_chain and index + 1 < len(doc) and doc[index].lower_ == "and" and index + 1 in self.title_at:
             return self._person_after(self.title_at[index + 1].end, allow_title_chain=True)
         person = self.person_at.get(index)
-        return person if person is not None and person.start == index or (
-            person is not None and doc[person.start]._.ocmfa_honorific
-        ) else None
+        return (
+            person
+            if person is not None
+            and person.start == index
+            or (person is not None and doc[person.start]._.ocmfa_honorific)
+            else None
+        )
 
     def _closes_apposition(self, index: int) -> bool:
         """An apposition ends at a comma, a full stop, a bracket, "and" or the line's end."""
         doc = self.doc
-        return index >= len(doc) or doc[index].text in {",", ".", ")", ";"} or doc[index].lower_ in {"and", "said"} or doc[index].is_space
+        return (
+            index >= len(doc)
+            or doc[index].text in {",", ".", ")", ";"}
+            or doc[index].lower_ in {"and", "said"}
+            or doc[index].is_space
+        )
 
     def _in_brackets(self, index: int) -> bool:
         depth = 0
@@ -404,7 +429,11 @@ class _DocRoles:
 
     def _first_person(self, start_char: int, end_char: int) -> Span | None:
         return next(
-            (span for span in self.doc.spans[PEOPLE_KEY] if start_char <= span.start_char and span.end_char <= end_char),
+            (
+                span
+                for span in self.doc.spans[PEOPLE_KEY]
+                if start_char <= span.start_char and span.end_char <= end_char
+            ),
             None,
         )
 

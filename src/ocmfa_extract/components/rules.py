@@ -40,9 +40,7 @@ def cached_patterns(directory: Path) -> Patterns:
     return load_patterns(directory)
 
 
-def make_span_ruler(
-    nlp: Language, name: str, rules: list[dict[str, Any]], *, phrase_attr: str = "LOWER"
-) -> SpanRuler:
+def make_span_ruler(nlp: Language, name: str, rules: list[dict[str, Any]], *, phrase_attr: str = "LOWER") -> SpanRuler:
     """Return a validating :class:`SpanRuler` holding ``rules``, for a component to call.
 
     Components call ``ruler.match(doc)`` themselves, so candidates never leak into

@@ -161,7 +161,9 @@ class _DocStatements:
         if speaker is None:
             return []
         body = [p for p in layout.paragraphs if p.start > title.end and not self._is_stamp(p.text)]
-        signature = [p for p in body if any(q.kb_id_ == speaker.kb_id_ and q.start_char == p.start for q in self.people)]
+        signature = [
+            p for p in body if any(q.kb_id_ == speaker.kb_id_ and q.start_char == p.start for q in self.people)
+        ]
         if signature:
             body = [p for p in body if p.start < signature[-1].start]
         if not body:
@@ -203,7 +205,7 @@ class _DocStatements:
         content, direct, cue = self._content(sentence, main, cues)
         if content is None:
             return None
-        return self._fact(speaker, cue, content, direct, sentence, f"{main.label_.lower()}:{main.id_}")
+        return self._fact(speaker, cue, content, direct, sentence, main.id_)
 
     def _content(self, sentence: Span, main: Span, cues: list[Span]) -> tuple[tuple[int, int] | None, bool, Span]:
         """The content after a cue: a quotation, a "that" clause, or the rest of the sentence."""
@@ -275,7 +277,7 @@ class _DocStatements:
         return self._fact(speaker, cue, self._strip_quote(*quote), True, sentence, "quote_first")
 
     def _according_to(self, sentence: Span, cue: Span) -> StatementFact | None:
-        """"According to X, ..." (the clause after X) and "..., according to X." (the one before)."""
+        """Read "According to X, ..." (the clause after X) and "..., according to X." (before)."""
         speaker = self._speaker_after(cue.end)
         if speaker is None:
             return None
@@ -361,7 +363,11 @@ class _DocStatements:
             return Speaker(subject, "organization", None) if subject else None
         if cue.label_ == "DOC_SPEAKER":
             start = cue.start
-            while start > 0 and (doc[start - 1].is_title or doc[start - 1].is_upper or "-" in doc[start - 1].text) and doc[start - 1].lower_ not in _DETERMINERS:
+            while (
+                start > 0
+                and (doc[start - 1].is_title or doc[start - 1].is_upper or "-" in doc[start - 1].text)
+                and doc[start - 1].lower_ not in _DETERMINERS
+            ):
                 start -= 1
             return Speaker(doc[start : cue.end].text, "other", None)
         return None
