@@ -41,6 +41,7 @@ _DOCUMENT_TITLE = re.compile(
     re.IGNORECASE,
 )
 _PREPOSITIONS = frozenset({"by", "of", "for", "from", "with", "to", "on", "at", "about", "against", "in", "after"})
+_TIME_WORDS = frozenset({"on", "in", "at", "during", "earlier", "later", "today", "yesterday", ",", "last", "this"})
 _VERB_CUES = frozenset({"SAY", "REACT", "PARTICIPLE"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "one", "of", "these", "those"})
 
@@ -214,7 +215,7 @@ class _DocStatements:
             participle = next((c for c in cues if c.label_ == "PARTICIPLE" and c.start > main.start), None)
             if participle is not None:
                 cue = participle
-        start_char = cue.end_char
+        start_char = self._skip_when(cue.end, sentence.end)
         quote = self._quote_after(start_char, sentence.end_char)
         if quote is not None:
             return quote, True, cue
@@ -222,6 +223,16 @@ class _DocStatements:
             start_char = main.start_char  # "thanked the council for ...": the act is the content
         content = self._trim(start_char, self._sentence_end(sentence))
         return content, False, cue
+
+    def _skip_when(self, index: int, limit: int) -> int:
+        """Where the content starts after a cue: past "on 3 May 2021 that" when it is there."""
+        date_tokens = {i for date in self.dates for i in range(date.start, date.end)}
+        cursor = index
+        while cursor < limit and (cursor in date_tokens or self.doc[cursor].lower_ in _TIME_WORDS):
+            cursor += 1
+        if cursor > index and cursor < limit and self.doc[cursor].lower_ == "that":
+            return self.doc[cursor].idx + len(self.doc[cursor])
+        return self.doc[index].idx if index < len(self.doc) else len(self.doc.text)
 
     def _quote_after(self, start_char: int, sentence_end: int) -> tuple[int, int] | None:
         """The quotation(s) that follow a cue closely ("said: “...”", "stating that “...”")."""
