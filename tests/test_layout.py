@@ -24,7 +24,7 @@ The office was formed in 1980. It handles visits.
 def test_layout_article():
     layout = find_layout(ARTICLE)
     assert layout.title is not None and layout.title.text == "Foreign Affairs Office of Somewhere"
-    assert [(f.key, f.value.text) for f in layout.infobox] == [
+    assert [(f.key.text, f.value.text) for f in layout.infobox] == [
         ("Agency Name", "Foreign Affairs Office of Somewhere"),
         ("Chief1 Name", "Zhou Minghai"),
         ("Chief1 Position", "Director"),

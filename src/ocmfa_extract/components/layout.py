@@ -50,14 +50,14 @@ class Heading:
 class InfoboxField:
     """A ``- Key: Value`` line."""
 
-    key: str
+    key: TextRange
     value: TextRange
     line: TextRange
 
 
 @dataclass(frozen=True)
 class ListItem:
-    """A numbered or bulleted list item, with the ``;`` heading it stands under, if any."""
+    """A numbered or bulleted list item, with the heading it stands under, if any."""
 
     body: TextRange
     line: TextRange
@@ -146,13 +146,14 @@ def find_layout(text: str) -> Layout:
     """Return the :class:`Layout` of ``text``."""
     lines = _split_lines(text)
     layout = Layout(title=_find_title(lines), lines=lines, paragraphs=_paragraphs(text, lines))
+    # List items stand under the latest heading, wiki or ";", until the next one: an
+    # introductory line ("The following is a partial list") does not end the list.
     list_heading: Heading | None = None
     for line in lines:
         if wiki := _WIKI_HEADING.match(line.text):
             start = line.start + wiki.start(2)
-            heading = Heading(len(wiki.group(1)), TextRange(start, start + len(wiki.group(2)), wiki.group(2)))
-            layout.headings.append(heading)
-            list_heading = None
+            list_heading = Heading(len(wiki.group(1)), TextRange(start, start + len(wiki.group(2)), wiki.group(2)))
+            layout.headings.append(list_heading)
         elif semicolon := _LIST_HEADING.match(line.text):
             start = line.start + semicolon.start(1)
             list_heading = Heading(0, TextRange(start, start + len(semicolon.group(1)), semicolon.group(1)))
@@ -160,13 +161,13 @@ def find_layout(text: str) -> Layout:
         elif infobox := _FIELD.match(line.text):
             start = line.start + infobox.start(2)
             value = TextRange(start, start + len(infobox.group(2)), infobox.group(2))
-            layout.infobox.append(InfoboxField(infobox.group(1).strip(), value, line))
+            key_start = line.start + infobox.start(1)
+            key = TextRange(key_start, key_start + len(infobox.group(1)), infobox.group(1))
+            layout.infobox.append(InfoboxField(key, value, line))
         elif item := _LIST_ITEM.match(line.text):
             start = line.start + item.start(1)
             body = TextRange(start, start + len(item.group(1)), item.group(1))
             layout.list_items.append(ListItem(body, line, list_heading))
-        else:
-            list_heading = None
     return layout
 
 
@@ -189,9 +190,6 @@ def _set_sentence_starts(doc: Doc) -> None:
             pending_end = True
         elif not (pending_end and token.text in _CLOSERS):
             pending_end = False
-        # Text running on after a newline inside the token's trailing space ends the line.
-        if "\n" in token.whitespace_ or "\r" in token.whitespace_:
-            after_break = True
 
 
 @Language.factory("ocmfa_layout", assigns=["token.is_sent_start", "doc._.ocmfa_layout"])

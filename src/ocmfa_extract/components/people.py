@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ..patterns import Patterns
-from ..text import name_key
+from ..text import name_key, strip_accents
 from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
 
 PEOPLE_KEY = "ocmfa_people"
@@ -44,15 +44,65 @@ TOKEN_KINDS: tuple[str, ...] = (
     "honorific",
     "title_word",
 )
-_NAME_WORD = re.compile(r"^[A-Z][a-z]+(?:['’][a-z]+)?$")
+_NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’](?=[^\W\d_]))+$")
 _MODIFIER_DETERMINERS = frozenset({"a", "an"})
 _LIST_NAME = re.compile(r"^([A-Z][\w'’\-]*(?: [A-Z][\w'’\-.]*){1,3})\s*[(,]")
+
+PRONOUNS_KEY = "ocmfa_pronouns"
+# Titles of documents that are one person's own words.
+AUTHORED_TITLE = re.compile(
+    r"^(?:(?:welcome\s+)?message|speech|remarks|statement|letter|address|keynote speech|op-ed|article)\b",
+    re.IGNORECASE,
+)
+_THIRD_PERSON = frozenset({"he", "she"})
+_SURNAME_FIRST_RULES = frozenset(
+    {"chinese_name", "chinese_name_hyphenated", "hyphenated_given_name", "cantonese_three_syllables"}
+)
 
 for _kind in TOKEN_KINDS:
     if not Token.has_extension(f"ocmfa_{_kind}"):
         Token.set_extension(f"ocmfa_{_kind}", default=False)
-if not Doc.has_extension("ocmfa_people"):
-    Doc.set_extension("ocmfa_people", default=None)
+for _name in ("ocmfa_people", "ocmfa_author"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def is_name_word(text: str) -> bool:
+    """A capitalised word of letters ("Kōji", "Ru'an", "O'Brien", "McDonald"), not in capitals."""
+    if not _NAME_WORD.match(text) or not text[0].isupper():
+        return False
+    capitals = sum(ch.isupper() for ch in text)
+    return capitals == 1 or (capitals == 2 and len(text) > 3 and not text.isupper())
+
+
+def resolve_pronouns(doc: Doc, mentions: list[Span], author: str | None) -> list[Span]:
+    """Link "he"/"she" to a person, and "I" to the author of a message or speech.
+
+    "He"/"she" refers to the subject of its own sentence when one came before it, else
+    to the subject of the latest sentence that has one; a sentence's subject is the
+    first person named (or referred to) in it. "Yoon was born in Daegu, where her
+    father, X, ran a shop. She graduated ..." refers to Yoon, not to the father.
+    """
+    mention_at = {mention.start: mention for mention in mentions}
+    resolved: list[Span] = []
+    subjects: dict[int, str] = {}  # sentence start -> key of its subject
+    last_subject: str | None = None
+    for token in doc:
+        sentence = token.sent.start
+        key: str | None = None
+        if token.i in mention_at:
+            key = mention_at[token.i].kb_id_
+        elif token.text == "I" and author is not None:
+            key = author
+            resolved.append(Span(doc, token.i, token.i + 1, label="PRONOUN", kb_id=key))
+        elif token.lower_ in _THIRD_PERSON:
+            key = subjects.get(sentence, last_subject)
+            if key is not None:
+                resolved.append(Span(doc, token.i, token.i + 1, label="PRONOUN", kb_id=key))
+        if key is not None and sentence not in subjects:
+            subjects[sentence] = key
+            last_subject = key
+    return resolved
 
 
 @dataclass(frozen=True)
@@ -103,10 +153,10 @@ class NameLexicons:
 def tag_name_parts(doc: Doc, lexicons: NameLexicons) -> None:
     """Set the ``token._.ocmfa_<kind>`` attributes the people patterns match on."""
     for token in doc:
-        lower = token.lower_.rstrip(".")
+        lower = strip_accents(token.lower_.rstrip("."))
         token._.ocmfa_honorific = lower in lexicons.honorifics
         token._.ocmfa_title_word = lower in lexicons.title_words
-        name_like = bool(_NAME_WORD.match(token.text)) and lower not in lexicons.not_name_words
+        name_like = is_name_word(token.text) and lower not in lexicons.not_name_words
         cap = name_like and lower not in STOP_WORDS and lower not in lexicons.title_words
         cap = cap and not token._.ocmfa_honorific
         token._.ocmfa_cap = cap
@@ -155,7 +205,17 @@ class PeopleComponent:
         for span in mentions:
             people.setdefault(span.kb_id_, span.text)
         doc._.ocmfa_people = {key: self._canonical(key, mentions) for key in people}
+        doc._.ocmfa_author = self._author(doc, mentions)
+        doc.spans[PRONOUNS_KEY] = resolve_pronouns(doc, mentions, doc._.ocmfa_author)
         return doc
+
+    @staticmethod
+    def _author(doc: Doc, mentions: list[Span]) -> str | None:
+        """The person a message or speech is by, from its title ("Message from X")."""
+        title = doc._.ocmfa_layout.title
+        if title is None or not AUTHORED_TITLE.match(title.text):
+            return None
+        return next((m.kb_id_ for m in mentions if title.start <= m.start_char < title.end), None)
 
     def _strip_context(self, span: Span) -> Span | None:
         """Drop leading honorifics and titles; label the rest CONTEXT if they were there."""
@@ -184,7 +244,8 @@ class PeopleComponent:
         found: list[Span] = []
         layout = doc._.ocmfa_layout
         for field in layout.infobox:
-            if field.key.split()[-1].casefold() == "name":
+            key_words = [word.rstrip("0123456789").casefold() for word in field.key.text.split()]
+            if key_words[-1] == "name" or any(word in self.lexicons.title_words for word in key_words):
                 span = doc.char_span(field.value.start, field.value.end, label="CONTEXT", span_id="infobox_name")
                 if span is not None and self._looks_like_name(span):
                     found.append(span)
@@ -217,6 +278,11 @@ class PeopleComponent:
             key = name_key(span.text)
             mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=key))
             by_surname.setdefault(self._surname(span), []).append((span.start, key))
+        title = doc._.ocmfa_layout.title
+        main_person = next(
+            (name_key(s.text) for s in full_names if title and (s.start_char, s.end_char) == (title.start, title.end)),
+            None,
+        )
         taken = {i for span in full_names for i in range(span.start, span.end)}
         single_words = {span.start: span for span in names if len(span) == 1}
         for token in doc:
@@ -227,7 +293,7 @@ class PeopleComponent:
             if token.text in by_surname:
                 if (after is not None and after._.ocmfa_cap) or (before is not None and before._.ocmfa_cap):
                     continue  # part of some other name
-                key = self._nearest(by_surname[token.text], token.i)
+                key = self._nearest(by_surname[token.text], token.i, main_person)
                 start = token.i - 1 if before is not None and before._.ocmfa_honorific else token.i
                 mentions.append(Span(doc, start, token.i + 1, label="PERSON", span_id="surname_only", kb_id=key))
             elif token.i in single_words:
@@ -237,16 +303,28 @@ class PeopleComponent:
                 )
         return sorted(mentions)
 
-    def _surname(self, span: Span) -> str:
-        """The family name of a full name: first for Chinese order, else last."""
+    @staticmethod
+    def _surname(span: Span) -> str:
+        """The family name of a full name: first in East Asian order, else last.
+
+        A name is in East Asian order when a rule for such names found it, or when it
+        has a hyphenated given name ("Yoon Seo-yeon", "Tsang Kwok-wai").
+        """
         first = span[0]
-        if first._.ocmfa_cn_surname and (len(span) == 2 or span[1]._.ocmfa_syllable):
+        east_asian = span.id_ in _SURNAME_FIRST_RULES or any(token.text == "-" for token in span)
+        if east_asian or (first._.ocmfa_cn_surname and (len(span) == 2 or span[1]._.ocmfa_syllable)):
             return first.text
         return span[-1].text
 
     @staticmethod
-    def _nearest(candidates: list[tuple[int, str]], position: int) -> str:
-        """The person a surname refers to: the last one named before it, else the first after."""
+    def _nearest(candidates: list[tuple[int, str]], position: int, main_person: str | None = None) -> str:
+        """The person a surname refers to.
+
+        The person a biography is about (``main_person``, named by its title) when they
+        share the surname, else the last one named before it, else the first after.
+        """
+        if main_person is not None and any(key == main_person for _, key in candidates):
+            return main_person
         before = [key for start, key in candidates if start < position]
         return before[-1] if before else candidates[0][1]
 

@@ -34,16 +34,37 @@ from spacy.util import filter_spans
 from ..models import DateValue
 from ..patterns import Patterns
 from .dates import DATES_KEY
+from .layout import InfoboxField
 from .organizations import ORGS_KEY, content_words
-from .people import PEOPLE_KEY
+from .people import PEOPLE_KEY, PRONOUNS_KEY
 from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
 
 _SMALL_WORDS = frozenset({"of", "for", "on", "in", "and", "the", "to"})
 _APPOINTMENT = frozenset({"appointed", "named", "elected", "became", "becomes", "promoted", "nominated", "assumed"})
 _COPULA = frozenset({"is", "was", "became", "becomes", "remains", "remained", "served", "serves", "acted", "acts"})
 _CURRENT_WORDS = frozenset({"current", "currently", "incumbent", "now", "present"})
-_LINKING = frozenset({"as", "the", "a", "an", "appointed", "named", "elected", "promoted", "nominated", "also"})
-_ARTICLES = frozenset({"the", "a", "an"})
+_LINKING = frozenset({"as", "the", "a", "an", "appointed", "named", "elected", "promoted", "nominated", "to"})
+_ADVERBS = frozenset(
+    {
+        "also",
+        "later",
+        "earlier",
+        "previously",
+        "subsequently",
+        "then",
+        "briefly",
+        "once",
+        "formerly",
+        "concurrently",
+        "still",
+        "again",
+        "jointly",
+        "first",
+        "successively",
+        "former",
+    }
+)
+_AUXILIARIES = frozenset({"been", "has", "had", "have", "was", "is", "were"})
 
 if not Doc.has_extension("ocmfa_roles"):
     Doc.set_extension("ocmfa_roles", default=None)
@@ -120,7 +141,8 @@ class _DocRoles:
     def __init__(self, doc: Doc, title_matches: list[Span]) -> None:
         self.doc = doc
         self.subject: str | None = doc._.ocmfa_subject
-        self.person_at = {i: span for span in doc.spans[PEOPLE_KEY] for i in range(span.start, span.end)}
+        people = list(doc.spans[PEOPLE_KEY]) + list(doc.spans[PRONOUNS_KEY])
+        self.person_at = {i: span for span in people for i in range(span.start, span.end)}
         self.org_at = {span.start: span for span in doc.spans[ORGS_KEY]}
         self.dates = list(doc.spans[DATES_KEY])
         self.ranks = {span.start for span in title_matches if span.label_ == "RANK"}
@@ -207,25 +229,32 @@ class _DocRoles:
         )
 
     def _infobox(self) -> list[RoleFact]:
-        """``- Chief1 Name: X`` with ``- Chief1 Position: Y`` (same key prefix)."""
+        """``- Chief1 Name: X`` with ``- Chief1 Position: Y``, and ``- Ambassador: X``."""
         fields = self.doc._.ocmfa_layout.infobox
-        names = {f.key.rsplit(" ", 1)[0]: f for f in fields if f.key.casefold().endswith(" name")}
+        names = {f.key.text.rsplit(" ", 1)[0]: f for f in fields if f.key.text.casefold().endswith(" name")}
         facts: list[RoleFact] = []
         for field in fields:
-            prefix, _, last = field.key.rpartition(" ")
-            if last.casefold() not in {"position", "title"} or prefix not in names:
-                continue
-            name_field = names[prefix]
-            person = self._first_person(name_field.value.start, name_field.value.end)
-            titles = self._titles_between(field.value.start, field.value.end)
+            prefix, _, last = field.key.text.rpartition(" ")
+            if last.casefold() in {"position", "title"} and prefix in names:
+                name_field = names[prefix]
+                person = self._first_person(name_field.value.start, name_field.value.end)
+                titles = self._titles_between(field.value.start, field.value.end)
+                evidence = (min(name_field.line.start, field.line.start), max(name_field.line.end, field.line.end))
+            else:  # the key itself is the position
+                person = self._first_person(field.value.start, field.value.end)
+                titles = [t for t in self._titles_between(field.key.start, field.key.end) if self._spans_key(t, field)]
+                evidence = (field.line.start, field.line.end)
             if person is None or not titles:
                 continue
             title = titles[0]
             if title.organization is None:
                 title = replace(title, organization=self.subject)
-            evidence = (min(name_field.line.start, field.line.start), max(name_field.line.end, field.line.end))
             facts.append(self._fact(person, title, evidence, "infobox"))
         return facts
+
+    def _spans_key(self, title: Title, field: InfoboxField) -> bool:
+        """Whether a title is the whole infobox key ("Deputy Chief of Mission")."""
+        return self.doc[title.start].idx == field.key.start and self.doc[title.end - 1].idx < field.key.end
 
     def _leader_lists(self) -> list[RoleFact]:
         """``; Director of the X`` headings over ``1. Name (start – end, notes)`` items."""
@@ -284,21 +313,18 @@ class _DocRoles:
         facts: list[RoleFact] = []
         doc = self.doc
         evidence = (sentence.start_char, sentence.end_char)
-        appointment_date = self._sentence_date(sentence)
-        titles = [t for t in self.titles if sentence.start <= t.start < sentence.end]
-        for title in titles:
+        for title in [t for t in self.titles if sentence.start <= t.start < sentence.end]:
             # Title right before a name: "Commissioner X", "Vice Premier and Minister Y X".
             person = self._person_after(title.end, allow_title_chain=True)
             if person is not None:
                 facts.append(self._fact(person, title, evidence, "title_before_name"))
                 continue
-            # "the deputy commissioner, X," / "the current commissioner is X" / "..., currently X".
+            # "the deputy commissioner, X," / "..., currently X" / "the current commissioner is X".
             cursor = title.end
             if cursor < sentence.end and doc[cursor].text == ",":
                 cursor += 1
                 current = cursor < len(doc) and doc[cursor].lower_ in _CURRENT_WORDS
-                cursor += current
-                person = self._person_after(cursor)
+                person = self._person_after(cursor + current)
                 if person is not None and self._closes_apposition(person.end):
                     facts.append(self._fact(person, title, evidence, "title_apposition", current=current))
                     continue
@@ -307,55 +333,88 @@ class _DocRoles:
                 if person is not None:
                     facts.append(self._fact(person, title, evidence, "title_is_name", current=title.current or None))
                     continue
-            facts += self._person_before_title(title, sentence, evidence, appointment_date)
+            facts += self._person_before_title(title, sentence, evidence)
         return facts
 
-    def _person_before_title(
-        self, title: Title, sentence: Span, evidence: tuple[int, int], appointment_date: Span | None
-    ) -> list[RoleFact]:
-        """Links where the name comes first: apposition, brackets, "was", "as"."""
+    def _person_before_title(self, title: Title, sentence: Span, evidence: tuple[int, int]) -> list[RoleFact]:
+        """Links where the name comes first: apposition, brackets, "was", "served as", "as"."""
         doc = self.doc
-        cursor = title.start - 1
-        words: list[str] = []
-        while cursor >= sentence.start and doc[cursor].lower_ in _LINKING | _CURRENT_WORDS | {
-            "then",
-            "former",
-            "concurrently",
-        }:
-            words.append(doc[cursor].lower_)
-            cursor -= 1
+        cursor, words = self._skip_back(title.start - 1, sentence.start, _LINKING | _CURRENT_WORDS | _ADVERBS)
         if cursor < sentence.start:
             return []
         current = any(word in _CURRENT_WORDS for word in words) or None
         token = doc[cursor]
         if token.text == "," and cursor - 1 in self.person_at and "as" not in words:
+            # "X, then the deputy director of Y," / "X, commissioner from 2015 to 2020,"
             person = self.person_at[cursor - 1]
-            if self._closes_apposition(title.end):
-                return [self._fact(person, title, evidence, "name_apposition", current=current)]
+            end, tenure = self._dates_after(title.end, sentence.end)
+            if self._closes_apposition(end):
+                return [self._fact(person, title, evidence, "name_apposition", current=current, **tenure)]
             return []
-        if token.text in {"(", "and"} and token.text == "(" or (token.lower_ == "and" and self._in_brackets(cursor)):
+        if token.text == "(" or (token.lower_ == "and" and self._in_brackets(cursor)):
             owner = self._bracket_owner(cursor)
             if owner is not None:
                 return [self._fact(owner, title, evidence, "name_brackets", current=current)]
             return []
-        copula = token.lower_ in _COPULA or token.lower_ in _APPOINTMENT or token.lower_ in {"been"}
-        while cursor >= sentence.start and doc[cursor].lower_ in _COPULA | _APPOINTMENT | {
-            "been",
-            "has",
-            "had",
-            "have",
-        }:
-            words.append(doc[cursor].lower_)
-            cursor -= 1
-        if cursor < sentence.start:
+        cursor, verbs = self._skip_back(cursor, sentence.start, _COPULA | _APPOINTMENT | _AUXILIARIES | _ADVERBS)
+        words += verbs
+        has_verb = any(word in _COPULA or word in _APPOINTMENT for word in words)
+        if cursor < sentence.start or not (has_verb or "as" in words):
             return []
-        if "as" in words or copula:
-            people = self._people_ending_at(cursor, many=title.plural and not copula)
-            appointed = "as" in words or any(word in _APPOINTMENT for word in words)
-            tenure = self._tenure(appointment_date) if appointed and appointment_date is not None else {}
-            rule = "name_as_title" if "as" in words else "name_is_title"
-            return [self._fact(p, title, evidence, rule, current=current, **tenure) for p in people]
-        return []
+        people = self._subject_ending_at(cursor, many=title.plural and not has_verb)
+        appointed = ("as" in words and not has_verb) or any(word in _APPOINTMENT for word in words)
+        tenure = self._tenure_near(title, sentence, appointed)
+        rule = "name_as_title" if "as" in words else "name_is_title"
+        return [self._fact(p, title, evidence, rule, current=current, **tenure) for p in people]
+
+    def _skip_back(self, cursor: int, limit: int, skippable: frozenset[str]) -> tuple[int, list[str]]:
+        """Walk back over ``skippable`` words; return where it stopped and what it passed."""
+        words: list[str] = []
+        while cursor >= limit and self.doc[cursor].lower_ in skippable:
+            words.append(self.doc[cursor].lower_)
+            cursor -= 1
+        return cursor, words
+
+    def _subject_ending_at(self, index: int, many: bool) -> list[Span]:
+        """The subject of a verb: the name (or pronoun) before it, across "who" and an apposition.
+
+        "X was ...", "X, who previously served as ...", "X, a specialist in Y, had earlier
+        served as ..." all have X as their subject.
+        """
+        doc = self.doc
+        if index >= 0 and doc[index].lower_ in {"who", "which"}:
+            index -= 1
+        if index >= 0 and doc[index].text == ",":
+            if index - 1 in self.person_at:
+                return [self.person_at[index - 1]]
+            opening = next((i for i in range(index - 1, max(-1, index - 25), -1) if doc[i].text == ","), None)
+            if opening is None or opening - 1 not in self.person_at:
+                return []
+            return [self.person_at[opening - 1]]
+        return self._people_ending_at(index, many)
+
+    def _dates_after(self, index: int, limit: int) -> tuple[int, dict[str, object]]:
+        """A tenure right after a title ("commissioner from March 2015 to August 2020")."""
+        cursor = index
+        while cursor < limit and self.doc[cursor].lower_ in {"from", "since", "until", "between", "in"}:
+            cursor += 1
+        date = next((d for d in self.dates if d.start == cursor), None)
+        if cursor == index or date is None:
+            return index, {}
+        return date.end, self._tenure(date)
+
+    def _tenure_near(self, title: Title, sentence: Span, appointed: bool) -> dict[str, object]:
+        """The tenure a sentence gives a role.
+
+        Its nearest range or "since"/"until" date, or, for an appointment, its nearest date.
+        """
+        dates = [d for d in self.dates if sentence.start <= d.start < sentence.end]
+        if not dates:
+            return {}
+        nearest = min(dates, key=lambda d: min(abs(d.start - title.end), abs(title.start - d.end)))
+        before = self.doc[nearest.start - 1].lower_ if nearest.start > 0 else ""
+        ranged = nearest._.ocmfa_end_date is not None or before in {"since", "until", "till"}
+        return self._tenure(nearest) if ranged or appointed else {}
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -439,9 +498,6 @@ class _DocRoles:
 
     def _titles_between(self, start_char: int, end_char: int) -> list[Title]:
         return [t for t in self.titles if start_char <= self.doc[t.start].idx < end_char]
-
-    def _sentence_date(self, sentence: Span) -> Span | None:
-        return next((d for d in self.dates if sentence.start <= d.start < sentence.end), None)
 
     @staticmethod
     def _tenure(date: Span) -> dict[str, object]:
