@@ -106,4 +106,4 @@ def test_roles_signature(nlp):
         "Message from the Consul General\n\nWelcome to our site.\n\n"
         "Margaret Holloway\n\nConsul General of Ruritania in Hong Kong\n"
     )
-    assert ("Margaret Holloway", "Consul General of Ruritania", None, None, None, None) in roles(nlp, text)
+    assert ("Margaret Holloway", "Consul General of Ruritania in Hong Kong", None, None, None, None) in roles(nlp, text)

@@ -179,7 +179,7 @@ class DatesComponent:
             return False
         if before.lower_ in self.year_context:
             return True
-        if before.text in {"(", "["} and after is not None and after.text in {")", "]", ","}:
+        if before.text in {"(", "["} and after is not None and after.text in {")", "]", ","} | _DASHES:
             return True
         determiner = before.lower_ in {"the", "its", "their", "his", "her", "'s", "’s"}
         return determiner and 1900 <= year <= 2100 and after is not None and after.is_alpha

@@ -184,6 +184,7 @@ class PeopleComponent:
     def __init__(self, nlp: Language, name: str, patterns: Patterns) -> None:
         """Build the name matcher and the place gazetteer from ``patterns``."""
         self.lexicons = NameLexicons.from_patterns(patterns)
+        self.street_prefixes = patterns.lexicon("street_prefixes")
         self.ruler = make_span_ruler(nlp, f"{name}_candidates", patterns.rules["people"])
         self.places = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.places.add("PLACE", [nlp.make_doc(place) for place in sorted(patterns.lexicon("places"))])
@@ -192,13 +193,15 @@ class PeopleComponent:
         """Annotate the person mentions of ``doc``."""
         tag_name_parts(doc, self.lexicons)
         place_tokens = {i for _, start, end in self.places(doc) for i in range(start, end)}
+        # The longest candidate wins first, then is accepted or rejected whole: "Sun Yat-sen
+        # Memorial Hall" must not leave "Sun Yat" behind.
+        candidates = [name for name in map(self._strip_context, self.ruler.match(doc)) if name is not None]
+        candidates = filter_spans(candidates + self._layout_names(doc))
         names = [
-            name
-            for name in (self._strip_context(span) for span in self.ruler.match(doc))
-            if name is not None and self._acceptable(doc, name, place_tokens)
+            span
+            for span in candidates
+            if (len(span) > 1 or span.label_ == "CONTEXT") and self._acceptable(doc, span, place_tokens)
         ]
-        names += self._layout_names(doc)
-        names = [span for span in filter_spans(names) if len(span) > 1 or span.label_ == "CONTEXT"]
         mentions = self._link_mentions(doc, names)
         doc.spans[PEOPLE_KEY] = mentions
         people: dict[str, str] = {}
@@ -232,6 +235,10 @@ class PeopleComponent:
         after = doc[name.end] if name.end < len(doc) else None
         if after is not None and after.lower_ in self.lexicons.not_name_words and after.is_title:
             return False  # "Kennedy Road", "General Political Department"
+        first = name.start - 1 if name.start > 0 and doc[name.start - 1]._.ocmfa_honorific else name.start
+        previous = doc[first - 1] if first > 0 else None
+        if previous is not None and previous.lower_ in self.street_prefixes:
+            return False  # "Avenida Dr. Stanley Ho", "Rua Sun Yat-sen": a street named after someone
         if name.label_ == "CONTEXT":
             return True  # "Mr X", "Ambassador X": the context vouches for the name
         if any(i in place_tokens for i in range(name.start, name.end)):

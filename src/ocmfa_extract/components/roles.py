@@ -40,10 +40,37 @@ from .people import PEOPLE_KEY, PRONOUNS_KEY
 from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
 
 _SMALL_WORDS = frozenset({"of", "for", "on", "in", "and", "the", "to"})
-_APPOINTMENT = frozenset({"appointed", "named", "elected", "became", "becomes", "promoted", "nominated", "assumed"})
-_COPULA = frozenset({"is", "was", "became", "becomes", "remains", "remained", "served", "serves", "acted", "acts"})
+_APPOINTMENT = frozenset(
+    {"appointed", "named", "elected", "became", "becomes", "promoted", "nominated", "assumed", "took", "takes"}
+)
+_COPULA = frozenset(
+    {"is", "was", "been", "became", "becomes", "remains", "remained", "served", "serves", "acted", "acts", "worked"}
+)
 _CURRENT_WORDS = frozenset({"current", "currently", "incumbent", "now", "present"})
-_LINKING = frozenset({"as", "the", "a", "an", "appointed", "named", "elected", "promoted", "nominated", "to"})
+# Words between a subject's verb and the title: "was appointed as the", "took up her post as".
+_LINKING = frozenset(
+    {
+        "as",
+        "the",
+        "a",
+        "an",
+        "appointed",
+        "named",
+        "elected",
+        "promoted",
+        "nominated",
+        "to",
+        "up",
+        "post",
+        "position",
+        "role",
+        "office",
+        "my",
+        "his",
+        "her",
+        "their",
+    }
+)
 _ADVERBS = frozenset(
     {
         "also",
@@ -145,6 +172,7 @@ class _DocRoles:
         self.person_at = {i: span for span in people for i in range(span.start, span.end)}
         self.org_at = {span.start: span for span in doc.spans[ORGS_KEY]}
         self.dates = list(doc.spans[DATES_KEY])
+        self.date_tokens = {i for span in self.dates for i in range(span.start, span.end)}
         self.ranks = {span.start for span in title_matches if span.label_ == "RANK"}
         self.tenure_words = {span.start: span.text.casefold() for span in title_matches if span.label_ == "TENURE"}
         heads = filter_spans([span for span in title_matches if span.label_ in {"TITLE", "TITLE_PLURAL"}])
@@ -170,32 +198,50 @@ class _DocRoles:
             head_words = head_words[: -len(head)] + head.id_.removeprefix("title:").split("_")
         end = head.end
         organization: str | None = None
-        if end < len(doc) and doc[end].lower_ in {"of", "for"} and end + 1 < len(doc):
-            after = end + 1 + (doc[end + 1].lower_ == "the")
-            if (
-                after in self.org_at
-                and self.org_at[after].label_ != "ORG_REF"
-                or (doc[end + 1].lower_ == "the" and end + 1 in self.org_at)
-            ):
-                org = self.org_at.get(after) or self.org_at[end + 1]
-                organization, end = org.kb_id_, org.end
-                organization, end = self._joined_org(organization, end)
+        # "of/for <body or field>", then "in/to/at <place or body>": "Deputy Director of the
+        # Treaty Department", "Secretary for Commerce and Economic Development", "Ambassador to
+        # Hungary", "Consul General of Japan in Hong Kong".
+        for connectors in ({"of", "for"}, {"in", "to", "at"}):
+            if end >= len(doc) or doc[end].lower_ not in connectors:
+                continue
+            phrase_end, body, words = self._phrase_after(end + 1)
+            if phrase_end == end + 1:
+                continue
+            if body is not None and organization is None:
+                organization = body
             else:
-                domain_end = after
-                while (
-                    domain_end < len(doc)
-                    and domain_end not in self.person_at
-                    and doc[domain_end].is_title
-                    and not (domain_end in self.ranks or domain_end in self.head_tokens)
-                ):
-                    domain_end += 1
-                if domain_end > after and after == end + 1:
-                    head_words += [doc[end].lower_] + [t.text for t in doc[after:domain_end]]
-                    end = domain_end
+                head_words += [doc[end].lower_, *words]
+            end = phrase_end
         current = any(self.tenure_words.get(i) == "current" for i in range(max(0, start - 2), start))
-        if organization is None and self.subject and head_words[-1].casefold() in content_words(self.subject):
+        if organization is None and self.subject and doc[head.end - 1].lower_ in content_words(self.subject):
             organization = self.subject  # "the deputy commissioner" of the Commissioner's Office
         return Title(start, end, title_case(head_words), organization, head.label_ == "TITLE_PLURAL", current)
+
+    def _phrase_after(self, index: int) -> tuple[int, str | None, list[str]]:
+        """The body ("the Treaty Department") or field ("Foreign Affairs") starting at ``index``.
+
+        Returns where it ends, the body's full name (None for a field) and the field's words.
+        """
+        doc = self.doc
+        start = index + (index < len(doc) and doc[index].lower_ == "the")
+        org = self.org_at.get(index) or self.org_at.get(start)
+        if org is not None and org.label_ != "ORG_REF":
+            name, end = self._joined_org(org.kb_id_, org.end)
+            return end, name, []
+        if org is not None:  # "of the office": the body the reference resolves to
+            return org.end, org.kb_id_, []
+        end = start
+        while end < len(doc) and end not in self.person_at and end not in self.date_tokens:
+            token = doc[end]
+            if end in self.ranks or end in self.head_tokens:
+                break
+            inner = token.lower_ in {"and", "&", "'s", "’s"} and end + 1 < len(doc) and doc[end + 1].is_title
+            if not ((token.is_title or token.is_upper) and token.is_alpha) and not (inner and end > start):
+                break
+            end += 1
+        while end > start and doc[end - 1].lower_ in {"and", "&", "'s", "’s"}:
+            end -= 1
+        return (end, None, [t.text for t in doc[start:end]]) if end > start else (index, None, [])
 
     def _joined_org(self, organization: str, end: int) -> tuple[str, int]:
         """Join "Office of A and the Office of B": one position over two bodies."""
@@ -254,7 +300,8 @@ class _DocRoles:
 
     def _spans_key(self, title: Title, field: InfoboxField) -> bool:
         """Whether a title is the whole infobox key ("Deputy Chief of Mission")."""
-        return self.doc[title.start].idx == field.key.start and self.doc[title.end - 1].idx < field.key.end
+        last = self.doc[title.end - 1]
+        return self.doc[title.start].idx == field.key.start and last.idx + len(last) == field.key.end
 
     def _leader_lists(self) -> list[RoleFact]:
         """``; Director of the X`` headings over ``1. Name (start – end, notes)`` items."""
@@ -340,6 +387,9 @@ class _DocRoles:
         """Links where the name comes first: apposition, brackets, "was", "served as", "as"."""
         doc = self.doc
         cursor, words = self._skip_back(title.start - 1, sentence.start, _LINKING | _CURRENT_WORDS | _ADVERBS)
+        cursor = self._skip_possessor(cursor, sentence.start)  # "Singapore's", "the UAE's"
+        cursor, more = self._skip_back(cursor, sentence.start, _LINKING | _CURRENT_WORDS | _ADVERBS)
+        words += more
         if cursor < sentence.start:
             return []
         current = any(word in _CURRENT_WORDS for word in words) or None
@@ -348,14 +398,21 @@ class _DocRoles:
             # "X, then the deputy director of Y," / "X, commissioner from 2015 to 2020,"
             person = self.person_at[cursor - 1]
             end, tenure = self._dates_after(title.end, sentence.end)
-            if self._closes_apposition(end):
-                return [self._fact(person, title, evidence, "name_apposition", current=current, **tenure)]
-            return []
+            if self._introduces_next_person(title.end) or not self._apposition_ends_soon(end, sentence.end):
+                return []
+            return [self._fact(person, title, evidence, "name_apposition", current=current, **tenure)]
         if token.text == "(" or (token.lower_ == "and" and self._in_brackets(cursor)):
             owner = self._bracket_owner(cursor)
             if owner is not None:
                 return [self._fact(owner, title, evidence, "name_brackets", current=current)]
             return []
+        if "as" in words:  # "served in Tokyo as", "went back to Geneva as"
+            while (
+                cursor - 1 >= sentence.start and doc[cursor].is_title and doc[cursor - 1].lower_ in {"in", "to", "at"}
+            ):
+                cursor -= 2
+            cursor, more = self._skip_back(cursor, sentence.start, _ADVERBS | {"back", "went", "returned", "moved"})
+            words += more
         cursor, verbs = self._skip_back(cursor, sentence.start, _COPULA | _APPOINTMENT | _AUXILIARIES | _ADVERBS)
         words += verbs
         has_verb = any(word in _COPULA or word in _APPOINTMENT for word in words)
@@ -366,6 +423,37 @@ class _DocRoles:
         tenure = self._tenure_near(title, sentence, appointed)
         rule = "name_as_title" if "as" in words else "name_is_title"
         return [self._fact(p, title, evidence, rule, current=current, **tenure) for p in people]
+
+    def _skip_possessor(self, cursor: int, limit: int) -> int:
+        """Walk back over a possessor before a title ("Singapore's", "the UAE's", "DFAT's")."""
+        doc = self.doc
+        if (
+            cursor - 1 >= limit
+            and doc[cursor].text in {"'s", "’s"}
+            and (doc[cursor - 1].is_title or doc[cursor - 1].is_upper)
+        ):
+            cursor -= 2
+            while cursor >= limit and (doc[cursor].is_title or doc[cursor].is_upper) and cursor not in self.person_at:
+                cursor -= 1
+            if cursor >= limit and doc[cursor].lower_ == "the":
+                cursor -= 1
+        return cursor
+
+    def _introduces_next_person(self, index: int) -> bool:
+        """A title followed by ", Mr X": it names the next person, not the one before."""
+        doc = self.doc
+        if index >= len(doc) or doc[index].text != ",":
+            return False
+        return self._person_after(index + 1) is not None
+
+    def _apposition_ends_soon(self, index: int, limit: int) -> bool:
+        """An apposition ends at the next comma, bracket or full stop, with no other name in between."""
+        for cursor in range(index, min(limit, index + 15)):
+            if cursor in self.person_at:
+                return False
+            if self._closes_apposition(cursor):
+                return True
+        return index >= limit
 
     def _skip_back(self, cursor: int, limit: int, skippable: frozenset[str]) -> tuple[int, list[str]]:
         """Walk back over ``skippable`` words; return where it stopped and what it passed."""
