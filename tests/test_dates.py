@@ -85,3 +85,33 @@ def test_dates_relative_resolve_against_published(nlp):
     assert ("Today", "2020-02-14") in values
     assert ("February 14", "2020-02-14") in values
     assert ("last year", "2019") in values
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("She took up her post in September.", ("September", "2019-09")),
+        ("The fair opens in December, and we will host it.", ("December", "2019-12")),
+        ("The campaign runs until March next year.", ("March next year", "2020-03")),
+        ("He left in December.", ("December", "2018-12")),
+    ],
+)
+def test_dates_month_alone_reads_against_published(nlp, sentence, expected):
+    doc = nlp(f"Press release\nPosted on 21 November 2019\n\n{sentence}")
+    found = [(s.text, s._.ocmfa_date.value) for s in doc.spans[DATES_KEY] if s.label_ != "DATE_DAY"]
+    assert found == [expected]
+
+
+def test_dates_month_alone_without_published_is_dropped(nlp):
+    doc = nlp("She took up her post in September.")
+    assert list(doc.spans[DATES_KEY]) == []
+
+
+def test_dates_day_without_year_takes_year_of_range(nlp):
+    doc = nlp("He served as chargé d'affaires (16 January – 3 April 2015).")
+    (span,) = doc.spans[DATES_KEY]
+    assert (span.text, span._.ocmfa_date.value, span._.ocmfa_end_date.value) == (
+        "16 January – 3 April 2015",
+        "2015-01-16",
+        "2015-04-03",
+    )

@@ -107,3 +107,77 @@ def test_roles_signature(nlp):
         "Margaret Holloway\n\nConsul General of Ruritania in Hong Kong\n"
     )
     assert ("Margaret Holloway", "Consul General of Ruritania in Hong Kong", None, None, None, None) in roles(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Zhou Minghai, commissioner from March 2015 to August 2020, opened the hall.",
+            [("Zhou Minghai", "Commissioner", None, "2015-03", "2020-08", None)],
+        ),
+        (
+            "From 2008 to 2011 Lu Xiaoqing served as Consul General in Sydney.",
+            [("Lu Xiaoqing", "Consul General in Sydney", None, "2008", "2011", None)],
+        ),
+        (
+            "Lu Xiaoqing joined in 1988. In 2003 she became Director of the Treaty Division, a post she held until 2005.",
+            [("Lu Xiaoqing", "Director", "Treaty Division", "2003", "2005", None)],
+        ),
+        (
+            "In 2014 Ma Yong was appointed Ambassador to Hungary. He left the post in March 2017.",
+            [("Ma Yong", "Ambassador to Hungary", None, "2014", "2017-03", None)],
+        ),
+        (
+            "The current ambassador is Ma Yong, who arrived in August 2020.",
+            [("Ma Yong", "Ambassador", None, "2020-08", None, True)],
+        ),
+        (
+            "Tan Boon Huat, Singapore's Second Permanent Secretary for Foreign Affairs, said so.",
+            [("Tan Boon Huat", "Second Permanent Secretary for Foreign Affairs", None, None, None, None)],
+        ),
+        (
+            "The Acting Secretary for Commerce and Economic Development, Dr Leung Wai-man, met the press.",
+            [("Leung Wai-man", "Acting Secretary for Commerce and Economic Development", None, None, None, None)],
+        ),
+        (
+            "Deputy Director Ma Yong, Ms Lu Xiaoqing, the Secretary for Justice, and others attended.",
+            [
+                ("Ma Yong", "Deputy Director", None, None, None, None),
+                ("Lu Xiaoqing", "Secretary for Justice", None, None, None, None),
+            ],
+        ),
+    ],
+)
+def test_roles_tenure_and_apposition_shapes(nlp, text, expected):
+    assert roles(nlp, text) == expected
+
+
+def test_roles_infobox_key_is_the_title_and_list_under_wiki_heading(nlp):
+    text = (
+        "= Embassy of Ruritania, Tokyo =\n\n- Ambassador: Margaret Holloway\n- Website: example.org\n\n"
+        "=== Ambassadors of Ruritania to Japan ===\nA partial list.\n\n"
+        "* David Okafor (1990–1993)\n* Margaret Holloway (14 October 2019 – present)\n"
+    )
+    found = roles(nlp, text)
+    assert ("David Okafor", "Ambassador of Ruritania to Japan", "Embassy of Ruritania", "1990", "1993", None) in found
+    assert ("Margaret Holloway", "Ambassador", "Embassy of Ruritania", None, None, None) in found
+    assert (
+        "Margaret Holloway",
+        "Ambassador of Ruritania to Japan",
+        "Embassy of Ruritania",
+        "2019-10-14",
+        None,
+        True,
+    ) in found
+
+
+def test_roles_first_person_in_a_signed_message(nlp):
+    text = (
+        "Message from Consul-General Hiroshi Takeda\nJanuary 15, 2024\n\n"
+        "I assumed my post as Consul-General of Japan in Hong Kong on December 4, 2023.\n\n"
+        "From 2002 to 2005 I worked at this Consulate-General as Consul.\n"
+    )
+    found = roles(nlp, text)
+    assert ("Hiroshi Takeda", "Consul General of Japan in Hong Kong", None, "2023-12-04", None, None) in found
+    assert ("Hiroshi Takeda", "Consul", None, "2002", "2005", None) in found

@@ -12,9 +12,9 @@ Reads the tokens and ``doc._.ocmfa_layout``. Adds:
   when the document gives no date of its own: nothing is invented.
 
 Candidates come from the token patterns in ``dates.jsonl``; their label gives the
-precision (``DATE_DAY``, ``DATE_MONTH``, ``DATE_YEAR``, ``DATE_DECADE``, ``DATE_PARTIAL_DAY``
-for a day without a year, ``REL_*`` for relative ones). Only these candidate strings are
-passed to the date normaliser, never whole texts.
+precision (``DATE_DAY``, ``DATE_MONTH``, ``DATE_YEAR``, ``DATE_DECADE``; ``DATE_PARTIAL_DAY``
+for a day without a year, ``DATE_PARTIAL_MONTH`` for a month alone, ``REL_*`` for relative
+ones). Only these candidate strings are passed to the date normaliser, never whole texts.
 """
 
 from __future__ import annotations
@@ -44,11 +44,20 @@ _PRECISION_OF_LABEL = {
     "DATE_YEAR": "year",
     "DATE_DECADE": "decade",
     "DATE_PARTIAL_DAY": "day",
+    "DATE_PARTIAL_MONTH": "month",
+    "DATE_PARTIAL_MONTH_FUTURE": "month",
     "REL_DAY": "day",
     "REL_MONTH": "month",
     "REL_YEAR": "year",
 }
-_NEEDS_REFERENCE = frozenset({"DATE_PARTIAL_DAY", "REL_DAY", "REL_MONTH", "REL_YEAR"})
+_NEEDS_REFERENCE = frozenset(
+    {"DATE_PARTIAL_DAY", "DATE_PARTIAL_MONTH", "DATE_PARTIAL_MONTH_FUTURE", "REL_DAY", "REL_MONTH", "REL_YEAR"}
+)
+_FUTURE_MARKERS = frozenset({"will", "shall", "'ll", "’ll", "upcoming", "plans", "planned", "scheduled"})
+# A month named alone is a date only after one of these ("took up her post in September").
+_MONTH_CONTEXT = frozenset(
+    {"in", "since", "until", "till", "by", "last", "this", "next", "early", "late", "mid", "from"}
+)
 _RANGE_LINKS = frozenset({"–", "—", "-", "to", "until", "till", "through", "and"})
 _DASHES = frozenset({"–", "—", "-"})
 _OPEN_ENDS = frozenset({"incumbent", "present", "now", "today", "current"})
@@ -105,6 +114,29 @@ def _parse_with_dateparser(expression: str, reference: str | None) -> datetime |
     return settings_parser.get_date_data(expression).date_obj
 
 
+def _month_near(expression: str, reference: DateValue, future: bool = False) -> DateValue | None:
+    """A month named without a year, read against the document's date.
+
+    "March next year" and "August last year" shift the year; a month alone is the latest
+    such month up to the document's date (news reports what has happened), or with
+    ``future`` (the sentence speaks of what will happen) the next one from it.
+    """
+    words = expression.casefold().split()
+    year, month = int(reference.value[:4]), int(reference.value[5:7])
+    moment = _parse_with_dateparser(f"{words[0]} {year}", None)
+    if moment is None:
+        return None
+    if words[-2:] == ["next", "year"]:
+        year += 1
+    elif words[-2:] == ["last", "year"]:
+        year -= 1
+    elif future and moment.month < month:
+        year += 1
+    elif not future and moment.month > month:
+        year -= 1
+    return DateValue(value=f"{year:04d}-{moment.month:02d}", precision="month")
+
+
 @registry.misc("ocmfa.date_normalizer.v1")
 def make_date_normalizer() -> DateNormalizer:
     """Return the default normaliser: fast paths for years and decades, else dateparser.
@@ -123,6 +155,8 @@ def make_date_normalizer() -> DateNormalizer:
         if label in _NEEDS_REFERENCE:
             if reference is None or reference.precision != "day":
                 return None
+            if label.startswith("DATE_PARTIAL_MONTH"):
+                return _month_near(expression, reference, future=label.endswith("FUTURE"))
             moment = _parse_with_dateparser(expression, reference.value)
         else:
             moment = _parse_with_dateparser(expression, None)
@@ -155,17 +189,21 @@ class DatesComponent:
         """Annotate the date spans of ``doc`` and its published date."""
         candidates = [span for span in filter_spans(self.ruler.match(doc)) if self._plausible(doc, span)]
         doc._.ocmfa_published = self._published(doc, candidates)
-        dated: list[Span] = []
-        for span in candidates:
-            value = self.normalize(span.text, span.label_, doc._.ocmfa_published)
-            if value is not None:
-                span._.ocmfa_date = value
-                dated.append(span)
-        doc.spans[DATES_KEY] = self._join_ranges(doc, dated)
+        for index, span in enumerate(candidates):
+            if span.label_ == "DATE_PARTIAL_MONTH" and any(t.lower_ in _FUTURE_MARKERS for t in span.sent):
+                span = candidates[index] = Span(
+                    doc, span.start, span.end, label=f"{span.label_}_FUTURE", span_id=span.id_
+                )
+            span._.ocmfa_date = self.normalize(span.text, span.label_, doc._.ocmfa_published)
+        # A day without a year takes the year of the range it opens: "16 January – 3 April 2015".
+        joined = self._join_ranges(doc, candidates)
+        doc.spans[DATES_KEY] = [span for span in joined if span._.ocmfa_date is not None]
         return doc
 
     def _plausible(self, doc: Doc, span: Span) -> bool:
-        """Keep a bare year only in a context that makes it a year ("in 2019", "(2019)")."""
+        """Keep a bare year or month only in a context that makes it a date ("in 2019")."""
+        if span.label_ == "DATE_PARTIAL_MONTH":
+            return span.start > 0 and doc[span.start - 1].lower_ in _MONTH_CONTEXT and span[0].is_title
         if span.label_ != "DATE_YEAR":
             return True
         year = int(span.text)
@@ -207,9 +245,9 @@ class DatesComponent:
             first = spans[index]
             second = spans[index + 1] if index + 1 < len(spans) else None
             links = [token for token in doc[first.end : second.start]] if second is not None else []
-            if second is not None and self._is_range(doc, first, links):
+            if second is not None and second._.ocmfa_date is not None and self._is_range(doc, first, links):
                 span = Span(doc, first.start, second.end, label="DATE_RANGE", span_id=first.id_)
-                span._.ocmfa_date = first._.ocmfa_date
+                span._.ocmfa_date = first._.ocmfa_date or self._in_year_of(first, second._.ocmfa_date)
                 span._.ocmfa_end_date = second._.ocmfa_date
                 joined.append(span)
                 index += 2
@@ -220,6 +258,12 @@ class DatesComponent:
             joined.append(first)
             index += 1
         return joined
+
+    def _in_year_of(self, partial: Span, other: DateValue) -> DateValue | None:
+        """A day without a year ("16 January"), read in the year of the date it ranges to."""
+        if partial.label_ != "DATE_PARTIAL_DAY":
+            return None
+        return self.normalize(f"{partial.text} {other.value[:4]}", "DATE_DAY", None)
 
     @staticmethod
     def _is_range(doc: Doc, first: Span, links: list) -> bool:

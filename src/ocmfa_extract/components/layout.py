@@ -23,7 +23,8 @@ _WIKI_HEADING = re.compile(r"^(=+)\s*(.+?)\s*=+\s*$")
 _LIST_HEADING = re.compile(r"^;\s*(.+?)\s*$")
 _FIELD = re.compile(r"^[-*•]\s*([A-Z][\w ]{0,40}?)\s*:\s*(.+?)\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s+(.+?)\s*$")
-_NAV_LINE = re.compile(r"^\s*[·|»›]")
+# Navigation: "· Item · Item", breadcrumbs "Home > About Us > ...", menus "A | B | C".
+_NAV_LINE = re.compile(r"^\s*[·|»›]|\s>\s|\|.*\|")
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
 _CLOSERS = frozenset({'"', "”", "’", "'", ")", "]", "»"})
 _OPENERS = frozenset({'"', "“", "‘", "(", "«"})
@@ -136,7 +137,7 @@ def _find_title(lines: list[TextRange]) -> TextRange | None:
             start = line.start + match.start(2)
             return TextRange(start, start + len(match.group(2)), match.group(2))
     for line in lines[:5]:
-        if _NAV_LINE.match(line.text) or len(line.text) > 250 or line.text.endswith("."):
+        if _NAV_LINE.search(line.text) or len(line.text) > 250 or line.text.endswith("."):
             continue
         return line
     return None

@@ -91,6 +91,21 @@ _ADVERBS = frozenset(
         "former",
     }
 )
+# Verbs that date a role stated before: "left the post in", "arrived in", "served here since".
+_TENURE_EVENT_VERBS = {
+    "left": "end",
+    "resigned": "end",
+    "retired": "end",
+    "stepped": "end",
+    "led": "end",
+    "headed": "end",
+    "held": "end",
+    "arrived": "start",
+    "took": "start",
+    "assumed": "start",
+    "served": "start_since",
+}
+_EVENT_PREPOSITIONS = {"end": {"in", "on", "until", "till"}, "start": {"in", "on", "since"}, "start_since": {"since"}}
 _AUXILIARIES = frozenset({"been", "has", "had", "have", "was", "is", "were"})
 
 if not Doc.has_extension("ocmfa_roles"):
@@ -235,11 +250,11 @@ class _DocRoles:
             token = doc[end]
             if end in self.ranks or end in self.head_tokens:
                 break
-            inner = token.lower_ in {"and", "&", "'s", "’s"} and end + 1 < len(doc) and doc[end + 1].is_title
+            inner = token.lower_ in {"and", "&", "of", "'s", "’s"} and end + 1 < len(doc) and doc[end + 1].is_title
             if not ((token.is_title or token.is_upper) and token.is_alpha) and not (inner and end > start):
                 break
             end += 1
-        while end > start and doc[end - 1].lower_ in {"and", "&", "'s", "’s"}:
+        while end > start and doc[end - 1].lower_ in {"and", "&", "of", "'s", "’s"}:
             end -= 1
         return (end, None, [t.text for t in doc[start:end]]) if end > start else (index, None, [])
 
@@ -259,6 +274,41 @@ class _DocRoles:
         facts = self._infobox() + self._leader_lists() + self._signature()
         for sentence in self.doc.sents:
             facts += self._sentence_roles(sentence)
+            facts = self._tenure_events(sentence, facts)
+        return facts
+
+    def _tenure_events(self, sentence: Span, facts: list[RoleFact]) -> list[RoleFact]:
+        """Give dates from a sentence to a role already stated.
+
+        "She left the post in March 2022", "Zheng Haoming, who arrived in August 2020",
+        "X, who had served here since 2020".
+
+        The date goes to the latest role of the subject stated up to this sentence, and
+        only fills a start or an end the text had left open.
+        """
+        for verb in sentence:
+            kind = _TENURE_EVENT_VERBS.get(verb.lower_)
+            if kind is None:
+                continue
+            date = next((d for d in self.dates if verb.i < d.start <= verb.i + 6 and d.start < sentence.end), None)
+            if date is None or self._word_before(date) not in _EVENT_PREPOSITIONS[kind]:
+                continue
+            if kind == "start_since" and self._word_before(date) != "since":
+                continue
+            cursor, _ = self._skip_back(verb.i - 1, sentence.start, _AUXILIARIES | _ADVERBS)
+            subjects = self._subject_ending_at(cursor, many=False) if cursor >= sentence.start else []
+            if not subjects:
+                continue
+            key = subjects[0].kb_id_
+            known = [i for i, f in enumerate(facts) if f.person_key == key and f.evidence_start <= sentence.start_char]
+            if not known:
+                continue
+            index = max(known, key=lambda i: (facts[i].evidence_start, i))
+            value = date._.ocmfa_date
+            if kind == "end" and facts[index].end is None:
+                facts[index] = replace(facts[index], end=value)
+            elif kind != "end" and facts[index].start is None:
+                facts[index] = replace(facts[index], start=value)
         return facts
 
     def _fact(self, person: Span, title: Title, evidence: tuple[int, int], rule: str, **dates: object) -> RoleFact:
@@ -406,11 +456,8 @@ class _DocRoles:
             if owner is not None:
                 return [self._fact(owner, title, evidence, "name_brackets", current=current)]
             return []
-        if "as" in words:  # "served in Tokyo as", "went back to Geneva as"
-            while (
-                cursor - 1 >= sentence.start and doc[cursor].is_title and doc[cursor - 1].lower_ in {"in", "to", "at"}
-            ):
-                cursor -= 2
+        if "as" in words:  # "served in Tokyo as", "worked at this Consulate-General as"
+            cursor = self._skip_place_back(cursor, sentence.start)
             cursor, more = self._skip_back(cursor, sentence.start, _ADVERBS | {"back", "went", "returned", "moved"})
             words += more
         cursor, verbs = self._skip_back(cursor, sentence.start, _COPULA | _APPOINTMENT | _AUXILIARIES | _ADVERBS)
@@ -423,6 +470,18 @@ class _DocRoles:
         tenure = self._tenure_near(title, sentence, appointed)
         rule = "name_as_title" if "as" in words else "name_is_title"
         return [self._fact(p, title, evidence, rule, current=current, **tenure) for p in people]
+
+    def _skip_place_back(self, cursor: int, limit: int) -> int:
+        """Walk back over "in Tokyo", "at this Consulate-General", "to Geneva" before "as"."""
+        doc = self.doc
+        run = cursor
+        while run >= limit and (doc[run].is_title or doc[run].is_upper or doc[run].text == "-"):
+            run -= 1
+        if run == cursor:
+            return cursor
+        if run >= limit and doc[run].lower_ in {"the", "this", "our", "its", "their"}:
+            run -= 1
+        return run - 1 if run >= limit and doc[run].lower_ in {"in", "to", "at"} else cursor
 
     def _skip_possessor(self, cursor: int, limit: int) -> int:
         """Walk back over a possessor before a title ("Singapore's", "the UAE's", "DFAT's")."""
@@ -494,15 +553,53 @@ class _DocRoles:
     def _tenure_near(self, title: Title, sentence: Span, appointed: bool) -> dict[str, object]:
         """The tenure a sentence gives a role.
 
-        Its nearest range or "since"/"until" date, or, for an appointment, its nearest date.
+        The dates of the title's own clause (between commas), else the date that opens the
+        sentence ("In 1981, ..."); of these the nearest range or "since"/"until" date, or,
+        for an appointment, the nearest date. An "until" date before the title ends
+        something else ("a post she held until 2005, when she went back ... as counsellor").
         """
-        dates = [d for d in self.dates if sentence.start <= d.start < sentence.end]
+        clause_start, clause_end = self._clause(title, sentence)
+        dates = [d for d in self.dates if clause_start <= d.start < clause_end]
+        if not dates:
+            dates = [d for d in self.dates if sentence.start <= d.start <= sentence.start + 3 and d.end < title.start]
+        dates = [d for d in dates if d.start >= title.end or self._word_before(d) not in {"until", "till"}]
         if not dates:
             return {}
         nearest = min(dates, key=lambda d: min(abs(d.start - title.end), abs(title.start - d.end)))
-        before = self.doc[nearest.start - 1].lower_ if nearest.start > 0 else ""
-        ranged = nearest._.ocmfa_end_date is not None or before in {"since", "until", "till"}
-        return self._tenure(nearest) if ranged or appointed else {}
+        ranged = nearest._.ocmfa_end_date is not None or self._word_before(nearest) in {"since", "until", "till"}
+        tenure = self._tenure(nearest) if ranged or appointed else {}
+        if "end" not in tenure:  # "..., a post she held until 2005"
+            next_title = min((t.start for t in self.titles if t.start > title.end), default=sentence.end)
+            ends = [
+                d
+                for d in self.dates
+                if title.end <= d.start < min(next_title, sentence.end) and self._word_before(d) in {"until", "till"}
+            ]
+            if ends:
+                tenure["end"] = ends[0]._.ocmfa_date
+        return tenure
+
+    def _clause(self, title: Title, sentence: Span) -> tuple[int, int]:
+        """The comma-delimited stretch of the sentence that holds a title.
+
+        A ", with X as the director" clause belongs to the clause before it, which says
+        when the body was set up.
+        """
+        doc = self.doc
+        start = title.start
+        while start > sentence.start and doc[start - 1].text not in {",", ";"}:
+            start -= 1
+        if start > sentence.start and doc[start].lower_ == "with":
+            start -= 1
+            while start > sentence.start and doc[start - 1].text not in {",", ";"}:
+                start -= 1
+        end = title.end
+        while end < sentence.end and doc[end].text not in {",", ";"}:
+            end += 1
+        return start, end
+
+    def _word_before(self, span: Span) -> str:
+        return self.doc[span.start - 1].lower_ if span.start > 0 else ""
 
     # -- helpers ------------------------------------------------------------------------
 
