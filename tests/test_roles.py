@@ -121,7 +121,8 @@ def test_roles_signature(nlp):
             [("Lu Xiaoqing", "Consul General in Sydney", None, "2008", "2011", None)],
         ),
         (
-            "Lu Xiaoqing joined in 1988. In 2003 she became Director of the Treaty Division, a post she held until 2005.",
+            "Lu Xiaoqing joined in 1988. "
+            "In 2003 she became Director of the Treaty Division, a post she held until 2005.",
             [("Lu Xiaoqing", "Director", "Treaty Division", "2003", "2005", None)],
         ),
         (
