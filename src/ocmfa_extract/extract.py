@@ -103,7 +103,9 @@ def document_result(doc: Doc, document: DocumentRecord) -> DocumentResult:
         for span in doc.spans[PEOPLE_KEY]
     ]
     people = [LocalPerson(key=key, name=name) for key, name in (doc._.ocmfa_people or {}).items()]
-    roles = [LocalRole(**vars(fact)) for fact in doc._.ocmfa_roles or []]
+    roles = [
+        LocalRole(**{name: getattr(fact, name) for name in LocalRole.model_fields}) for fact in doc._.ocmfa_roles or []
+    ]
     dates = [
         LocalDate(
             start=span.start_char,

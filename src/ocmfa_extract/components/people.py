@@ -56,7 +56,13 @@ AUTHORED_TITLE = re.compile(
 )
 _THIRD_PERSON = frozenset({"he", "she"})
 _SURNAME_FIRST_RULES = frozenset(
-    {"chinese_name", "chinese_name_hyphenated", "hyphenated_given_name", "cantonese_three_syllables"}
+    {
+        "chinese_name",
+        "chinese_name_hyphenated",
+        "hyphenated_given_name",
+        "cantonese_three_syllables",
+        "macanese_four_syllables",
+    }
 )
 
 for _kind in TOKEN_KINDS:
@@ -279,10 +285,16 @@ class PeopleComponent:
         after an honorific or a title, is a person of its own.
         """
         full_names = [span for span in names if len(span) > 1]
+        # "Mr Ao Ieong" after "Ao Ieong Kin Fai": the start of a longer name is that name.
+        longer = {tuple(t.text for t in span): name_key(span.text) for span in full_names}
         by_surname: dict[str, list[tuple[int, str]]] = {}
         mentions: list[Span] = []
         for span in full_names:
-            key = name_key(span.text)
+            words = tuple(t.text for t in span)
+            key = next(
+                (k for w, k in longer.items() if len(w) > len(words) and w[: len(words)] == words),
+                name_key(span.text),
+            )
             mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=key))
             by_surname.setdefault(self._surname(span), []).append((span.start, key))
         title = doc._.ocmfa_layout.title

@@ -137,6 +137,7 @@ class RoleFact:
     evidence_start: int
     evidence_end: int
     rule_id: str
+    title_start: int = 0  # where the title stands, to tell which role a later verb refers to
 
 
 def title_case(words: list[str]) -> str:
@@ -240,11 +241,18 @@ class _DocRoles:
         doc = self.doc
         start = index + (index < len(doc) and doc[index].lower_ == "the")
         org = self.org_at.get(index) or self.org_at.get(start)
+        field_end = self._field_end(start)
         if org is not None and org.label_ != "ORG_REF":
             name, end = self._joined_org(org.kb_id_, org.end)
-            return end, name, []
-        if org is not None:  # "of the office": the body the reference resolves to
+            if end >= field_end:
+                return end, name, []
+        elif org is not None:  # "of the office": the body the reference resolves to
             return org.end, org.kb_id_, []
+        return (field_end, None, [t.text for t in doc[start:field_end]]) if field_end > start else (index, None, [])
+
+    def _field_end(self, start: int) -> int:
+        """The end of a run of capitalised words ("Commerce and Economic Development")."""
+        doc = self.doc
         end = start
         while end < len(doc) and end not in self.person_at and end not in self.date_tokens:
             token = doc[end]
@@ -256,7 +264,7 @@ class _DocRoles:
             end += 1
         while end > start and doc[end - 1].lower_ in {"and", "&", "of", "'s", "’s"}:
             end -= 1
-        return (end, None, [t.text for t in doc[start:end]]) if end > start else (index, None, [])
+        return end
 
     def _joined_org(self, organization: str, end: int) -> tuple[str, int]:
         """Join "Office of A and the Office of B": one position over two bodies."""
@@ -300,10 +308,10 @@ class _DocRoles:
             if not subjects:
                 continue
             key = subjects[0].kb_id_
-            known = [i for i, f in enumerate(facts) if f.person_key == key and f.evidence_start <= sentence.start_char]
+            known = [i for i, f in enumerate(facts) if f.person_key == key and f.title_start < verb.idx]
             if not known:
                 continue
-            index = max(known, key=lambda i: (facts[i].evidence_start, i))
+            index = max(known, key=lambda i: facts[i].title_start)
             value = date._.ocmfa_date
             if kind == "end" and facts[index].end is None:
                 facts[index] = replace(facts[index], end=value)
@@ -322,6 +330,7 @@ class _DocRoles:
             evidence_start=evidence[0],
             evidence_end=evidence[1],
             rule_id=rule,
+            title_start=self.doc[title.start].idx,
         )
 
     def _infobox(self) -> list[RoleFact]:
@@ -468,6 +477,8 @@ class _DocRoles:
         people = self._subject_ending_at(cursor, many=title.plural and not has_verb)
         appointed = ("as" in words and not has_verb) or any(word in _APPOINTMENT for word in words)
         tenure = self._tenure_near(title, sentence, appointed)
+        if {"has", "have"} & set(words) and "start" in tenure and "end" not in tenure:
+            current = True  # "who has served as ambassador since April 2022"
         rule = "name_as_title" if "as" in words else "name_is_title"
         return [self._fact(p, title, evidence, rule, current=current, **tenure) for p in people]
 
@@ -531,14 +542,26 @@ class _DocRoles:
         doc = self.doc
         if index >= 0 and doc[index].lower_ in {"who", "which"}:
             index -= 1
+            if index >= 0 and doc[index].text != "," and index not in self.person_at:
+                # "X (born 1964) is a diplomat who has served as ...": the sentence's subject.
+                return self._sentence_subject(index)
         if index >= 0 and doc[index].text == ",":
             if index - 1 in self.person_at:
                 return [self.person_at[index - 1]]
             opening = next((i for i in range(index - 1, max(-1, index - 25), -1) if doc[i].text == ","), None)
-            if opening is None or opening - 1 not in self.person_at:
-                return []
-            return [self.person_at[opening - 1]]
+            if opening is not None and opening - 1 in self.person_at:
+                return [self.person_at[opening - 1]]
+            # "Xu, a speaker who ..., where he ..., led the office": the name that opens the sentence.
+            return self._sentence_subject(index)
         return self._people_ending_at(index, many)
+
+    def _sentence_subject(self, index: int) -> list[Span]:
+        """The person who opens the sentence holding ``index``, followed by "," "(" or "is"/"was"."""
+        doc = self.doc
+        subject = self.person_at.get(doc[index].sent.start)
+        if subject is None or subject.end >= len(doc):
+            return []
+        return [subject] if doc[subject.end].text in {",", "("} or doc[subject.end].lower_ in {"is", "was"} else []
 
     def _dates_after(self, index: int, limit: int) -> tuple[int, dict[str, object]]:
         """A tenure right after a title ("commissioner from March 2015 to August 2020")."""
@@ -560,6 +583,10 @@ class _DocRoles:
         """
         clause_start, clause_end = self._clause(title, sentence)
         dates = [d for d in self.dates if clause_start <= d.start < clause_end]
+        if not dates and self.doc[clause_start].lower_ == "when":
+            # "..., a post she held until 2005, when she went back to Geneva as counsellor"
+            earlier = [d for d in self.dates if sentence.start <= d.start < clause_start]
+            return {"start": earlier[-1]._.ocmfa_date} if earlier else {}
         if not dates:
             dates = [d for d in self.dates if sentence.start <= d.start <= sentence.start + 3 and d.end < title.start]
         dates = [d for d in dates if d.start >= title.end or self._word_before(d) not in {"until", "till"}]
