@@ -2,7 +2,8 @@
 
 Reads ``doc._.ocmfa_layout`` and the spans of the earlier stages (people, organisations,
 dates). Adds ``doc._.ocmfa_roles``: a list of :class:`RoleFact`, merged so that one
-position of one person is stated once per document.
+position of one person is stated once per document, and ``doc.spans["ocmfa_titles"]``:
+every title as grown ("Deputy Director of the Treaty Department").
 
 Titles are found from ``titles.jsonl`` (heads such as "director", rank words such as
 "deputy") and grown into "Deputy Director of the X Office". A title is linked to a
@@ -108,6 +109,8 @@ _TENURE_EVENT_VERBS = {
 _EVENT_PREPOSITIONS = {"end": {"in", "on", "until", "till"}, "start": {"in", "on", "since"}, "start_since": {"since"}}
 _AUXILIARIES = frozenset({"been", "has", "had", "have", "was", "is", "were"})
 
+TITLES_KEY = "ocmfa_titles"
+
 if not Doc.has_extension("ocmfa_roles"):
     Doc.set_extension("ocmfa_roles", default=None)
 
@@ -155,7 +158,7 @@ def title_case(words: list[str]) -> str:
 
 @Language.factory(
     "ocmfa_roles",
-    assigns=["doc._.ocmfa_roles"],
+    assigns=["doc._.ocmfa_roles", "doc.spans"],
     requires=["doc._.ocmfa_layout", "doc.spans"],
     default_config={"patterns_dir": None},
 )
@@ -172,9 +175,10 @@ class RolesComponent:
         self.ruler = make_span_ruler(nlp, f"{name}_titles", patterns.rules["titles"])
 
     def __call__(self, doc: Doc) -> Doc:
-        """Annotate ``doc._.ocmfa_roles``."""
+        """Annotate ``doc._.ocmfa_roles`` and the title spans ``doc.spans["ocmfa_titles"]``."""
         reader = _DocRoles(doc, self.ruler.match(doc))
         doc._.ocmfa_roles = merge_roles(reader.read())
+        doc.spans[TITLES_KEY] = [Span(doc, title.start, title.end, label="TITLE") for title in reader.titles]
         return doc
 
 

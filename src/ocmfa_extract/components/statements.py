@@ -1,49 +1,94 @@
 """The ``ocmfa_statements`` component: who said, wrote or declared what, and when.
 
-Reads the spans of the earlier stages (people, organisations, dates) and the layout.
-Adds ``doc._.ocmfa_statements``: a list of :class:`StatementFact`.
+Reads the layout and the spans of the earlier stages (people, pronouns, organisations,
+dates, titles). Adds ``doc._.ocmfa_statements``: a list of :class:`StatementFact`.
 
-Cues come from ``cues.jsonl``: reporting verbs (``SAY``: "said", "stated"), verbs whose
-object is the content (``REACT``: "criticized", "thanked"), participles that carry a
-quotation after another verb (``PARTICIPLE``: "saying", "stating"), "according to", and
-the words that make a document or a spokesman a speaker. For each sentence:
+Cues come from ``cues.jsonl``: reporting verbs (``SAY``: "said", "stated", "found that"),
+verbs whose object is the content (``REACT``: "criticized", "thanked"), participles
+("saying", "noting"), "according to", and the words that make a document or a spokesman a
+speaker. Statements are read in four ways:
 
-- the speaker is the nearest person, body, document or "he"/"she" before the cue (or
-  right after it: "..., said X"), resolved to the canonical person or the full body name;
-- the content is the quotation after the cue (kept whole across sentences), else the
-  clause after it ("said that ...", without the cue);
-- the date is the first date of the sentence outside the content, else the latest date
-  before it in the same paragraph, else the document's own date.
+- a document headed "Message from <title> <name>" (or "Speech/Remarks by ...") is one
+  statement by that person: its body is the content;
+- a transcript turn ("Guo Ruiqing: ...", and "A: ..." in an interview) is a statement by
+  the person speaking;
+- a quotation followed by its attribution ("“...,” X said." / "“...”, said X.");
+- a sentence with a cue: the speaker is the subject before the cue (a person, a body, a
+  document, "he"/"she"), or the name right after it ("said X", "according to X"); the
+  content is the quotation after the cue, kept whole across sentences, else the clause
+  after it without the cue.
 
-A document headed "Message from <title> <name>" (or "Speech/Remarks/Statement by ...") is
-itself a statement by that person: its body is the content.
+A statement's date is the first date of its sentence outside the content, else the latest
+date before it in its paragraph, else the document's own date.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ..models import DateValue
 from ..patterns import Patterns
 from .dates import DATES_KEY
+from .layout import TextRange
 from .organizations import ORGS_KEY
-from .people import PEOPLE_KEY
+from .people import AUTHORED_TITLE, PEOPLE_KEY, PRONOUNS_KEY
+from .roles import TITLES_KEY
 from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’"}
-_DOCUMENT_TITLE = re.compile(
-    r"^(?P<kind>(?:welcome\s+)?message|speech|remarks|statement|letter|address|keynote speech|op-ed|article)\b",
-    re.IGNORECASE,
-)
 _PREPOSITIONS = frozenset({"by", "of", "for", "from", "with", "to", "on", "at", "about", "against", "in", "after"})
-_TIME_WORDS = frozenset({"on", "in", "at", "during", "earlier", "later", "today", "yesterday", ",", "last", "this"})
 _VERB_CUES = frozenset({"SAY", "REACT", "PARTICIPLE"})
-_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "one", "of", "these", "those"})
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "this", "that", "its", "their", "one", "of", "these", "those", "his", "her"}
+)
+_NOT_BEFORE_DOCUMENT = frozenset({"to", "would", "will", "can", "could", "should", "may", "must", "might"})
+# Words that may stand between a cue and its "that": "said in a statement that", "told the Post that".
+_BEFORE_THAT = frozenset(
+    {
+        "in",
+        "on",
+        "at",
+        "during",
+        "a",
+        "an",
+        "the",
+        "his",
+        "her",
+        "its",
+        "their",
+        "statement",
+        "interview",
+        "remarks",
+        "letter",
+        "speech",
+        "briefing",
+        "closing",
+        "opening",
+        "written",
+        "press",
+        "conference",
+        "reporters",
+        "journalists",
+        "earlier",
+        "later",
+        "today",
+        "yesterday",
+        "last",
+        "this",
+        "also",
+        ",",
+    }
+)
+_TELL_CUES = frozenset({"told", "tells", "tell", "assured", "informed", "reminded", "warned", "urged"})
+_TURN_LABEL = re.compile(r"^(?P<label>[A-Z][\w .'’\-]{0,40}?)\s*:\s+\S")
+_ANSWER_LABELS = frozenset({"a", "answer"})
+_STAMP_REST = re.compile(r"(?i)[\s\W\d]*(?:(?:posted|published|updated|on|at|am|pm|hkt|gmt)\b[\s\W\d]*)*")
 
 if not Doc.has_extension("ocmfa_statements"):
     Doc.set_extension("ocmfa_statements", default=None)
@@ -84,14 +129,11 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     while index < len(text):
         char = text[index]
         if char in _QUOTE_PAIRS and (char != "‘" or index == 0 or not text[index - 1].isalnum()):
-            closing = _QUOTE_PAIRS[char]
-            end = text.find(closing, index + 1)
-            if end == -1:
-                index += 1
+            end = text.find(_QUOTE_PAIRS[char], index + 1)
+            if end != -1:
+                quotes.append((index + 1, end))
+                index = end + 1
                 continue
-            quotes.append((index + 1, end))
-            index = end + 1
-            continue
         index += 1
     return quotes
 
@@ -126,81 +168,200 @@ class _DocStatements:
     def __init__(self, doc: Doc, cues: list[Span]) -> None:
         self.doc = doc
         self.quotes = find_quotes(doc.text)
-        # A capitalised cue inside a sentence is a name ("the United States"), not a verb.
-        self.cues = [
-            cue
-            for cue in cues
-            if not self._quoted(cue.start_char)
-            and (cue.label_ not in _VERB_CUES or cue[0].is_sent_start or not cue[0].is_title)
-        ]
-        self.people = list(doc.spans[PEOPLE_KEY])
+        self.titles = list(doc.spans[TITLES_KEY])
+        # A capitalised cue inside a sentence is a name ("the United States"), not a verb;
+        # "study" after "would" is a verb, not a document.
+        self.cues = [cue for cue in cues if not self._quoted(cue.start_char) and self._cue_is_plausible(cue)]
+        self.people = list(doc.spans[PEOPLE_KEY]) + list(doc.spans[PRONOUNS_KEY])
         self.orgs = list(doc.spans[ORGS_KEY])
         self.dates = list(doc.spans[DATES_KEY])
         self.names = doc._.ocmfa_people or {}
+        self.last_speaker: Speaker | None = None
+
+    def _cue_is_plausible(self, cue: Span) -> bool:
+        first = cue[0]
+        if cue.label_ in _VERB_CUES:
+            return first.is_sent_start or not first.is_title
+        if cue.label_ == "DOC_SPEAKER":
+            before = self.doc[cue.start - 1] if cue.start > 0 else None
+            if before is None or before.lower_ in _NOT_BEFORE_DOCUMENT:
+                return False
+            return first.is_title or any(t.lower_ in _DETERMINERS for t in self.doc[max(0, cue.start - 4) : cue.start])
+        return True
 
     def read(self) -> list[StatementFact]:
-        facts = self._whole_document()
-        covered_until = -1
+        """Apply every rule and return the statements in document order."""
+        facts = self._whole_document() + self._turns()
+        quoted = self._attributed_quotes()
+        facts += quoted
+        covered = [(fact.evidence_start, fact.evidence_end) for fact in quoted]
         for sentence in self.doc.sents:
-            if sentence.start_char < covered_until:
+            if any(start <= sentence.start_char < end for start, end in covered):
                 continue
             fact = self._sentence_statement(sentence)
             if fact is not None:
                 facts.append(fact)
-                covered_until = fact.evidence_end
-        return facts
+                covered.append((fact.evidence_start, fact.evidence_end))
+                self.last_speaker = fact.speaker
+        return sorted(facts, key=lambda fact: (fact.evidence_start, fact.content_start))
 
-    # -- a whole message or speech ----------------------------------------------------------
+    # -- whole documents and transcript turns ---------------------------------------------
 
     def _whole_document(self) -> list[StatementFact]:
         """A document headed "Message from <title> <name>" is that person's statement."""
         layout = self.doc._.ocmfa_layout
         title = layout.title
-        if title is None or not (match := _DOCUMENT_TITLE.match(title.text)):
+        author = self.doc._.ocmfa_author
+        if title is None or author is None or not (match := AUTHORED_TITLE.match(title.text)):
             return []
-        speaker = next((p for p in self.people if title.start <= p.start_char < title.end), None)
-        if speaker is None:
-            return []
-        body = [p for p in layout.paragraphs if p.start > title.end and not self._is_stamp(p.text)]
-        signature = [
-            p for p in body if any(q.kb_id_ == speaker.kb_id_ and q.start_char == p.start for q in self.people)
-        ]
+        body = [p for p in layout.paragraphs if p.start > title.end and not self._is_stamp(p)]
+        author_starts = {q.start_char for q in self.people if q.kb_id_ == author}
+        signature = [p for p in body if p.start in author_starts]
         if signature:
             body = [p for p in body if p.start < signature[-1].start]
         if not body:
             return []
-        start, end = body[0].start, body[-1].end
+        speaker = Speaker(self.names.get(author, author), "person", author)
         return [
-            StatementFact(
-                speaker=self._person(speaker),
-                cue=match.group("kind"),
-                content_start=start,
-                content_end=end,
-                direct=False,
-                date=self.doc._.ocmfa_published,
-                evidence_start=title.start,
-                evidence_end=end,
-                rule_id="signed_document",
+            self._make(
+                speaker,
+                match.group(0),
+                (body[0].start, body[-1].end),
+                False,
+                (title.start, body[-1].end),
+                self.doc._.ocmfa_published,
+                "signed_document",
             )
         ]
 
-    def _is_stamp(self, text: str) -> bool:
-        """A paragraph that is only a date (and time)."""
-        return bool(re.fullmatch(r"[\d\-/:., ]+", text.strip()))
+    def _is_stamp(self, paragraph: TextRange) -> bool:
+        """A paragraph that is only a date (and a time, or "Posted"/"Updated")."""
+        dates = self._dates_in(paragraph)
+        if not dates:
+            return False
+        rest = self.doc.text[paragraph.start : paragraph.end]
+        for date in reversed(dates):
+            rest = rest[: date.start_char - paragraph.start] + rest[date.end_char - paragraph.start :]
+        return _STAMP_REST.fullmatch(rest) is not None
+
+    def _dates_in(self, paragraph: TextRange) -> list[Span]:
+        return [d for d in self.dates if paragraph.start <= d.start_char < paragraph.end]
+
+    def _turns(self) -> list[StatementFact]:
+        """Transcript turns: "Guo Ruiqing: ..." and, in an interview, "A: ..."."""
+        facts: list[StatementFact] = []
+        interviewee = self._interviewee()
+        for paragraph in self.doc._.ocmfa_layout.paragraphs:
+            match = _TURN_LABEL.match(paragraph.text)
+            if match is None:
+                continue
+            label = match.group("label")
+            label_end = paragraph.start + match.end("label")
+            person = next((p for p in self.people if p.start_char == paragraph.start and p.end_char == label_end), None)
+            if person is not None:
+                speaker = self._person(person)
+            elif label.casefold() in _ANSWER_LABELS and interviewee is not None:
+                speaker = Speaker(self.names.get(interviewee, interviewee), "person", interviewee)
+            else:
+                continue  # a question, or a label that names no person
+            content_start = paragraph.start + match.end() - 1
+            facts.append(
+                self._make(
+                    speaker,
+                    label,
+                    (content_start, paragraph.end),
+                    False,
+                    (paragraph.start, paragraph.end),
+                    self.doc._.ocmfa_published,
+                    "transcript_turn",
+                )
+            )
+        return facts
+
+    def _interviewee(self) -> str | None:
+        """The person an interview is with: the most named one who is not its byline."""
+        bylines = {p.kb_id_ for p in self.people if p.start > 0 and self.doc[p.start - 1].lower_ == "by"}
+        counts = Counter(p.kb_id_ for p in self.doc.spans[PEOPLE_KEY] if p.kb_id_ not in bylines)
+        return counts.most_common(1)[0][0] if counts else None
+
+    # -- quotations followed by their attribution -------------------------------------------
+
+    def _attributed_quotes(self) -> list[StatementFact]:
+        """“...,” X said. / “...”, said X. / “...,” X, the deputy director, said."""
+        facts: list[StatementFact] = []
+        text = self.doc.text
+        previous: StatementFact | None = None
+        for quote_start, quote_end in self.quotes:
+            opening = self.doc.char_span(quote_start - 1, quote_start, alignment_mode="expand")
+            if opening is None or not self._opens_sentence(quote_start - 1):
+                previous = None
+                continue
+            closing_sentence = self.doc.char_span(quote_end, quote_end + 1, alignment_mode="expand")
+            sentence = closing_sentence.sent if closing_sentence is not None else None
+            cue = next(
+                (
+                    c
+                    for c in self.cues
+                    if c.label_ == "SAY"
+                    and quote_end < c.start_char <= quote_end + 160
+                    and sentence is not None
+                    and c.start_char < sentence.end_char
+                ),
+                None,
+            )
+            speaker = None
+            if cue is not None and not self._quote_between(quote_end, cue.start_char):
+                speaker = self._speaker_after(cue.end) or self._speaker_before_within(quote_end, cue.start_char)
+            content = self._strip_quote(quote_start, quote_end)
+            if speaker is not None and cue is not None and sentence is not None:
+                end = self._trim_end(sentence.end_char)
+                previous = self._make(
+                    speaker,
+                    cue.text,
+                    content,
+                    True,
+                    (quote_start - 1, end),
+                    self._date(sentence, content),
+                    "quote_then_speaker",
+                )
+                facts.append(previous)
+            elif previous is not None and not text[previous.evidence_end : quote_start - 1].strip():
+                # A second quotation right after an attributed one continues it.
+                previous = self._make(
+                    previous.speaker,
+                    previous.cue,
+                    content,
+                    True,
+                    (quote_start - 1, min(len(text), quote_end + 1)),
+                    previous.date,
+                    "quote_continued",
+                )
+                facts.append(previous)
+            else:
+                previous = None
+        return facts
+
+    def _opens_sentence(self, offset: int) -> bool:
+        """Whether a quotation mark at ``offset`` begins its sentence (or its line)."""
+        token = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
+        if token is None:
+            return False
+        return token[0].is_sent_start or not self.doc.text[token.sent.start_char : offset].strip()
+
+    def _quote_between(self, start: int, end: int) -> bool:
+        return any(start < q_start - 1 < end for q_start, _ in self.quotes)
 
     # -- one sentence ---------------------------------------------------------------------
 
     def _sentence_statement(self, sentence: Span) -> StatementFact | None:
-        quote_first = self._quote_first(sentence)
-        if quote_first is not None:
-            return quote_first
         cues = [cue for cue in self.cues if sentence.start <= cue.start < sentence.end]
         main = next((cue for cue in cues if cue.label_ in {"SAY", "REACT", "ACCORDING"}), None)
+        main = main or next((cue for cue in cues if cue.label_ == "PARTICIPLE"), None)
         if main is None:
             return None
         if main.label_ == "ACCORDING":
             return self._according_to(sentence, main)
-        speaker = self._speaker_before(sentence, main.start) or self._speaker_after(main.end)
+        speaker = self._speaker_before(sentence, main) or self._speaker_after(main.end)
         if speaker is None:
             return None
         content, direct, cue = self._content(sentence, main, cues)
@@ -215,24 +376,31 @@ class _DocStatements:
             participle = next((c for c in cues if c.label_ == "PARTICIPLE" and c.start > main.start), None)
             if participle is not None:
                 cue = participle
-        start_char = self._skip_when(cue.end, sentence.end)
+        start_char = self._skip_to_that(cue.end, sentence.end, telling=cue.text.casefold() in _TELL_CUES)
         quote = self._quote_after(start_char, sentence.end_char)
         if quote is not None:
             return quote, True, cue
         if cue is main and main.label_ == "REACT":
             start_char = main.start_char  # "thanked the council for ...": the act is the content
-        content = self._trim(start_char, self._sentence_end(sentence))
-        return content, False, cue
+        return self._trim(start_char, self._sentence_end(sentence)), False, cue
 
-    def _skip_when(self, index: int, limit: int) -> int:
-        """Where the content starts after a cue: past "on 3 May 2021 that" when it is there."""
+    def _skip_to_that(self, index: int, limit: int, telling: bool) -> int:
+        """Where content starts after a cue: past "in a statement that", "told the Post that"."""
+        doc = self.doc
         date_tokens = {i for date in self.dates for i in range(date.start, date.end)}
         cursor = index
-        while cursor < limit and (cursor in date_tokens or self.doc[cursor].lower_ in _TIME_WORDS):
+        while cursor < limit and cursor - index < 8:
+            token = doc[cursor]
+            if token.lower_ == "that":
+                return token.idx + len(token)
+            skippable = cursor in date_tokens or token.lower_ in _BEFORE_THAT
+            if not (skippable or (telling and (token.is_title or token.is_upper or cursor in self._person_tokens()))):
+                break
             cursor += 1
-        if cursor > index and cursor < limit and self.doc[cursor].lower_ == "that":
-            return self.doc[cursor].idx + len(self.doc[cursor])
-        return self.doc[index].idx if index < len(self.doc) else len(self.doc.text)
+        return doc[index].idx if index < len(doc) else len(doc.text)
+
+    def _person_tokens(self) -> set[int]:
+        return {i for p in self.people for i in range(p.start, p.end)}
 
     def _quote_after(self, start_char: int, sentence_end: int) -> tuple[int, int] | None:
         """The quotation(s) that follow a cue closely ("said: “...”", "stating that “...”")."""
@@ -240,8 +408,7 @@ class _DocStatements:
         for quote_start, quote_end in self.quotes:
             if quote_start <= start_char or quote_start > sentence_end + 1:
                 continue
-            between = text[start_char : quote_start - 1]
-            if re.fullmatch(r"\s*(?:that\s*)?[:,]?\s*", between) is None:
+            if re.fullmatch(r"\s*(?:that\s*)?[:,]?\s*", text[start_char : quote_start - 1]) is None:
                 return None
             end = quote_end
             for next_start, next_end in self.quotes:  # consecutive quotations, one statement
@@ -259,11 +426,15 @@ class _DocStatements:
     def _trim(self, start_char: int, end_char: int) -> tuple[int, int] | None:
         """Strip spaces, a leading "that" and a final full stop from a content range."""
         text = self.doc.text
-        content = text[start_char:end_char]
-        stripped = re.sub(r"^\s*(?:that\b)?[\s,:]*", "", content)
+        stripped = re.sub(r"^\s*(?:that\b)?[\s,:]*", "", text[start_char:end_char])
         start = end_char - len(stripped)
         stripped = stripped.rstrip(" \t\r\n.")
         return (start, start + len(stripped)) if len(stripped.split()) >= 3 else None
+
+    def _trim_end(self, end: int) -> int:
+        while end > 0 and self.doc.text[end - 1].isspace():
+            end -= 1
+        return end
 
     def _sentence_end(self, sentence: Span) -> int:
         """The end of a sentence, extended to the end of a quotation it opens."""
@@ -273,61 +444,69 @@ class _DocStatements:
                 end = quote_end + 1
         return end
 
-    def _quote_first(self, sentence: Span) -> StatementFact | None:
-        """“...,” X said. / “...”, said X."""
-        quote = next((q for q in self.quotes if q[0] - 1 == sentence.start_char), None)
-        if quote is None:
-            return None
-        after = [cue for cue in self.cues if quote[1] < cue.start_char and cue.label_ == "SAY"]
-        if not after or after[0].start_char - quote[1] > 60:
-            return None
-        cue = after[0]
-        speaker = self._speaker_after(cue.end) or self._speaker_before_within(quote[1], cue.start_char)
-        if speaker is None:
-            return None
-        return self._fact(speaker, cue, self._strip_quote(*quote), True, sentence, "quote_first")
-
     def _according_to(self, sentence: Span, cue: Span) -> StatementFact | None:
         """Read "According to X, ..." (the clause after X) and "..., according to X." (before)."""
         speaker = self._speaker_after(cue.end)
         if speaker is None:
             return None
+        before = self._trim(sentence.start_char, cue.start_char)
+        if before is not None and len(self.doc.text[before[0] : before[1]].split()) >= 5:
+            end = before[1] - (self.doc.text[before[1] - 1] == ",")
+            return self._fact(speaker, cue, (before[0], end), False, sentence, "according_to")
         comma = next((t for t in self.doc[cue.end : sentence.end] if t.text == ","), None)
-        if comma is not None:
-            content = self._trim(comma.idx + 1, self._sentence_end(sentence))
-        else:
-            content = self._trim(sentence.start_char, cue.start_char)
-            if content is not None and self.doc.text[content[1] - 1] == ",":
-                content = (content[0], content[1] - 1)
+        content = self._trim(comma.idx + 1, self._sentence_end(sentence)) if comma is not None else None
         if content is None:
             return None
         return self._fact(speaker, cue, content, False, sentence, "according_to")
 
     # -- speakers -------------------------------------------------------------------------
 
-    def _speaker_before(self, sentence: Span, cue_start: int) -> Speaker | None:
-        return self._speaker_before_within(sentence.start_char, self.doc[cue_start].idx)
+    def _speaker_before(self, sentence: Span, cue: Span) -> Speaker | None:
+        """The subject of a cue; after "and" ("X welcomed Y and said"), the sentence's subject."""
+        coordinated = cue.start > sentence.start and self.doc[cue.start - 1].lower_ == "and"
+        return self._speaker_before_within(sentence.start_char, cue.start_char, first=coordinated)
 
-    def _speaker_before_within(self, start_char: int, end_char: int) -> Speaker | None:
-        """The nearest person, body, document or pronoun between two offsets."""
-        candidates: list[tuple[int, Speaker, int]] = []
+    def _speaker_before_within(self, start_char: int, end_char: int, first: bool = False) -> Speaker | None:
+        """The nearest person, body, document or pronoun between two offsets (or the first).
+
+        Candidates inside a title ("of the Treaty Department"), inside a relative clause
+        (", who heads the office's department,"), inside quotation marks, or after a
+        preposition ("issued by the Committee") are passed over while another remains.
+        """
+        candidates: list[tuple[int, int, Speaker]] = []  # (start, end, speaker)
         for person in self.people:
-            if start_char <= person.start_char and person.end_char <= end_char and not self._quoted(person.start_char):
-                candidates.append((person.end_char, self._person(person), person.start_char))
+            if start_char <= person.start_char and person.end_char <= end_char:
+                candidates.append((person.start_char, person.end_char, self._person(person)))
         for org in self.orgs:
-            if start_char <= org.start_char and org.end_char <= end_char and not self._quoted(org.start_char):
-                candidates.append((org.end_char, Speaker(org.kb_id_, "organization", None), org.start_char))
+            if start_char <= org.start_char and org.end_char <= end_char and not self._in_title(org):
+                candidates.append((org.start_char, org.end_char, Speaker(org.kb_id_, "organization", None)))
         for cue in self.cues:
-            if start_char <= cue.start_char and cue.end_char <= end_char:
+            if start_char <= cue.start_char and cue.end_char <= end_char and not self._in_title(cue):
                 speaker = self._cue_speaker(cue)
                 if speaker is not None:
-                    candidates.append((cue.end_char, speaker, cue.start_char))
+                    candidates.append((cue.start_char, cue.end_char, speaker))
+        candidates = [c for c in candidates if not self._quoted(c[0]) and not self._in_relative_clause(c[0])]
         if not candidates:
             return None
-        # A subject is not the object of a preposition ("issued by the Committee"), so
-        # such candidates speak only when nothing else can.
-        subjects = [pair for pair in candidates if not self._after_preposition(pair[2])]
-        return max(subjects or candidates, key=lambda pair: pair[0])[1]
+        subjects = [c for c in candidates if not self._after_preposition(c[0])] or candidates
+        chosen = min(subjects, key=lambda c: c[0]) if first else max(subjects, key=lambda c: c[1])
+        return chosen[2]
+
+    def _in_title(self, span: Span) -> bool:
+        """Whether a body is named inside a title ("Director of the Treaty Department")."""
+        return any(t.start < span.start < t.end for t in self.titles)
+
+    def _in_relative_clause(self, offset: int) -> bool:
+        """Whether ``offset`` lies in ", who/which ... ," (an aside about someone)."""
+        token = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
+        if token is None:
+            return False
+        index = token.start
+        for cursor in range(index - 1, max(token.sent.start - 1, index - 20), -1):
+            word = self.doc[cursor]
+            if word.text == ",":
+                return cursor + 1 < len(self.doc) and self.doc[cursor + 1].lower_ in {"who", "which", "whose"}
+        return False
 
     def _after_preposition(self, start_char: int) -> bool:
         token = self.doc.char_span(start_char, start_char + 1, alignment_mode="expand")
@@ -361,11 +540,11 @@ class _DocStatements:
         return None
 
     def _cue_speaker(self, cue: Span) -> Speaker | None:
-        """A speaker named by a cue word: "he", "a spokesman for the office", "the report"."""
+        """A speaker named by a cue word: "it", "a spokesman for the office", "the report"."""
         doc = self.doc
-        if cue.label_ == "PRONOUN":
-            previous = [p for p in self.people if p.end_char <= cue.start_char]
-            return self._person(previous[-1]) if previous else None
+        if cue.label_ == "PRONOUN":  # "it": the body or document that spoke last
+            last = self.last_speaker
+            return last if last is not None and last.kind != "person" else None
         if cue.label_ == "SPOKES":
             org = next((o for o in self.orgs if cue.end <= o.start <= cue.end + 2), None)
             if org is not None:
@@ -374,11 +553,7 @@ class _DocStatements:
             return Speaker(subject, "organization", None) if subject else None
         if cue.label_ == "DOC_SPEAKER":
             start = cue.start
-            while (
-                start > 0
-                and (doc[start - 1].is_title or doc[start - 1].is_upper or "-" in doc[start - 1].text)
-                and doc[start - 1].lower_ not in _DETERMINERS
-            ):
+            while start > 0 and _modifies_document(doc[start - 1]):
                 start -= 1
             return Speaker(doc[start : cue.end].text, "other", None)
         return None
@@ -394,19 +569,30 @@ class _DocStatements:
     def _fact(
         self, speaker: Speaker, cue: Span, content: tuple[int, int], direct: bool, sentence: Span, rule: str
     ) -> StatementFact:
-        evidence_end = max(self._sentence_end(sentence), content[1])
-        evidence_end = min(evidence_end, len(self.doc.text))
-        while evidence_end > sentence.start_char and self.doc.text[evidence_end - 1].isspace():
-            evidence_end -= 1
+        evidence_end = self._trim_end(min(max(self._sentence_end(sentence), content[1]), len(self.doc.text)))
+        return self._make(
+            speaker, cue.text, content, direct, (sentence.start_char, evidence_end), self._date(sentence, content), rule
+        )
+
+    @staticmethod
+    def _make(
+        speaker: Speaker,
+        cue: str,
+        content: tuple[int, int],
+        direct: bool,
+        evidence: tuple[int, int],
+        date: DateValue | None,
+        rule: str,
+    ) -> StatementFact:
         return StatementFact(
             speaker=speaker,
-            cue=cue.text,
+            cue=cue,
             content_start=content[0],
             content_end=content[1],
             direct=direct,
-            date=self._date(sentence, content),
-            evidence_start=sentence.start_char,
-            evidence_end=evidence_end,
+            date=date,
+            evidence_start=evidence[0],
+            evidence_end=evidence[1],
             rule_id=rule,
         )
 
@@ -422,3 +608,10 @@ class _DocStatements:
             if earlier:
                 return earlier[-1]._.ocmfa_date
         return self.doc._.ocmfa_published
+
+
+def _modifies_document(token: Token) -> bool:
+    """A word that can stand before "report" in a document's name ("UK half-yearly report")."""
+    return (token.is_title or token.is_upper or "-" in token.text or token.like_num) and (
+        token.lower_ not in _DETERMINERS
+    )
