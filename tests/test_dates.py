@@ -115,3 +115,29 @@ def test_dates_day_without_year_takes_year_of_range(nlp):
         "2015-01-16",
         "2015-04-03",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("News title\n\nSINGAPORE, March 6, 2024 — Officials met today.", "2024-03-06"),
+        ("News title\n\nCANBERRA | Monday 21 November 2022\n\nThe review was released.", "2022-11-21"),
+        ("Remarks by Foreign Minister Aroha Tipene at the Dialogue (8 February 2024)\n\nThank you.", "2024-02-08"),
+    ],
+)
+def test_dates_published_from_dateline_and_title(nlp, text, published):
+    doc = nlp(text)
+    assert doc._.ocmfa_published is not None and doc._.ocmfa_published.value == published
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("The report was released on Thursday.", "2022-11-17"),
+        ("The envoy will leave on Friday.", "2022-11-25"),
+    ],
+)
+def test_dates_weekday_reads_against_published(nlp, sentence, value):
+    doc = nlp(f"News\nPosted on Monday 21 November 2022\n\n{sentence}")
+    found = [s._.ocmfa_date.value for s in doc.spans[DATES_KEY] if s.label_.startswith("REL_WEEKDAY")]
+    assert found == [value]

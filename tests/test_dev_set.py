@@ -37,7 +37,10 @@ def test_dev_set_scores(dev_outputs: Path):
     assert report.trap_hits == 0
     assert report.roles.f1 >= 0.95
     assert report.tenure_accuracy.accuracy is not None and report.tenure_accuracy.accuracy >= 0.95
-    assert report.statements.f1 >= 0.60
+    assert report.statements.f1 >= 0.90
+    assert report.statement_date_accuracy.accuracy is not None
+    assert report.statement_date_accuracy.accuracy >= 0.90
+    assert report.published_accuracy.accuracy == 1.0
     assert report.identity.consistency.accuracy == 1.0
     assert not report.identity.wrong_merges
 

@@ -88,3 +88,86 @@ def test_statements_signed_message_is_one_statement(nlp):
             "2021-05-04",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "“Borders do not stop our citizens,” Tan Boon Huat, Singapore’s Second Permanent Secretary, "
+            "said in his closing remarks.",
+            [("Tan Boon Huat", "person", "Borders do not stop our citizens", True, None)],
+        ),
+        (
+            "Khalid Al-Mansouri spoke last. “We must plan for that”, said Al-Mansouri.",
+            [("Khalid Al-Mansouri", "person", "We must plan for that", True, None)],
+        ),
+        (
+            "The UAE evacuated more than 2,500 people in 2023, according to Khalid Al-Mansouri, the UAE’s minister.",
+            [("Khalid Al-Mansouri", "person", "The UAE evacuated more than 2,500 people in 2023", False, None)],
+        ),
+        (
+            "Dr Leung Wai-man welcomed Ms Ratna Dewi, who took up her post in 2019, "
+            "and said that trade was growing fast.",
+            [("Leung Wai-man", "person", "trade was growing fast", False, None)],
+        ),
+        (
+            "Lu Xiaoqing, who heads the office's consular department, told the Observer that cases rose sharply.",
+            [("Lu Xiaoqing", "person", "cases rose sharply", False, None)],
+        ),
+        (
+            "Margaret Holloway, First Assistant Secretary of the Consular Division, said the plan would help everyone.",
+            [("Margaret Holloway", "person", "the plan would help everyone", False, None)],
+        ),
+        (
+            "Ms Leong introduced the bureau's services, noting that the bureau had handled many applications.",
+            [("Leong", "person", "the bureau had handled many applications", False, None)],
+        ),
+        # "study" after "would" is a verb, not a document that speaks.
+        ("A Japanese official said Tokyo would study the proposal carefully.", []),
+    ],
+)
+def test_statements_speakers_and_contents(nlp, text, expected):
+    assert statements(nlp, text) == expected
+
+
+def test_statements_transcript_turns(nlp):
+    text = (
+        "Spokesperson Zhou Minghai's Regular Press Conference\n\n2023-10-10 20:15\n\n"
+        "CCTV: Could you share more details about the visit?\n\n"
+        "Zhou Minghai: The visit will deepen mutual trust between the two countries.\n"
+    )
+    assert statements(nlp, text) == [
+        ("Zhou Minghai", "person", "The visit will deepen mutual trust between the two countries.", False, "2023-10-10")
+    ]
+
+
+def test_statements_interview_answers_belong_to_the_interviewee(nlp):
+    text = (
+        "INTERVIEW | The envoy speaks\n\nBy Andrew Lam\nPublished: 3 June 2024\n\n"
+        "Catherine Beaulieu arrived last year. Catherine Beaulieu spoke in her office. "
+        "The interview, conducted on 28 May, has been edited.\n\n"
+        "Q: What surprised you?\n\nA: How many Canadians live here, and how welcoming the city is.\n"
+    )
+    assert statements(nlp, text) == [
+        (
+            "Catherine Beaulieu",
+            "person",
+            "How many Canadians live here, and how welcoming the city is.",
+            False,
+            "2024-05-28",
+        )
+    ]
+
+
+def test_statements_date_carries_through_a_paragraph(nlp):
+    text = "On 14 May 2023, Ms Lu Xiaoqing said that the office was ready. She pointed out that travel had recovered."
+    assert [date for *_, date in statements(nlp, text)] == ["2023-05-14", "2023-05-14"]
+
+
+def test_statements_aside_date_is_not_the_statement_date(nlp):
+    text = (
+        "SINGAPORE, March 6, 2024 — The meeting ended.\n\n"
+        "Zheng Haoming, who arrived in August 2020, said that the office had grown quickly."
+    )
+    assert statements(nlp, text) == [("Zheng Haoming", "person", "the office had grown quickly", False, "2024-03-06")]

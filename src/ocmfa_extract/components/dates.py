@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
@@ -47,13 +47,43 @@ _PRECISION_OF_LABEL = {
     "DATE_PARTIAL_MONTH": "month",
     "DATE_PARTIAL_MONTH_FUTURE": "month",
     "REL_DAY": "day",
+    "REL_WEEKDAY": "day",
+    "REL_WEEKDAY_FUTURE": "day",
     "REL_MONTH": "month",
     "REL_YEAR": "year",
 }
 _NEEDS_REFERENCE = frozenset(
-    {"DATE_PARTIAL_DAY", "DATE_PARTIAL_MONTH", "DATE_PARTIAL_MONTH_FUTURE", "REL_DAY", "REL_MONTH", "REL_YEAR"}
+    {
+        "DATE_PARTIAL_DAY",
+        "DATE_PARTIAL_MONTH",
+        "DATE_PARTIAL_MONTH_FUTURE",
+        "REL_DAY",
+        "REL_MONTH",
+        "REL_YEAR",
+        "REL_WEEKDAY",
+        "REL_WEEKDAY_FUTURE",
+    }
 )
-_FUTURE_MARKERS = frozenset({"will", "shall", "'ll", "’ll", "upcoming", "plans", "planned", "scheduled"})
+_MONTH_WORDS = frozenset(
+    {
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    }
+)
+_WEEKDAY_CONTEXT = frozenset({"on", "last", "next", "this", "since", "until", "by", "from", "early", "late"})
+_FUTURE_MARKERS = frozenset(
+    {"will", "shall", "'ll", "’ll", "upcoming", "plans", "planned", "scheduled", "want", "intend", "going", "expect"}
+)
 # A month named alone is a date only after one of these ("took up her post in September").
 _MONTH_CONTEXT = frozenset(
     {"in", "since", "until", "till", "by", "last", "this", "next", "early", "late", "mid", "from"}
@@ -65,6 +95,11 @@ _STAMP_WORDS = re.compile(
     r"(?i)^[\s\W]*(?:(?:posted|published|updated|issued|date[d]?|ends|release date)\b[\s:/,-]*(?:on|at)?)?"
     r"[\s,]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,/]*$"
 )
+# A dateline: "SINGAPORE, March 6, 2024 — ..." or "CANBERRA | Monday 21 November 2022".
+_DATELINE_BEFORE = re.compile(
+    r"^[A-Z][A-Z .'’\-]+\s*[,|]\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$", re.IGNORECASE
+)
+_DATELINE_AFTER = re.compile(r"^\s*(?:$|[—–-]|\()")
 _TIME = re.compile(r"(?i)\b(?:[a-z]{2,4}\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?\b")
 
 for _name, _default in (("ocmfa_date", None), ("ocmfa_end_date", None), ("ocmfa_open_end", False)):
@@ -137,6 +172,22 @@ def _month_near(expression: str, reference: DateValue, future: bool = False) -> 
     return DateValue(value=f"{year:04d}-{moment.month:02d}", precision="month")
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday_near(expression: str, reference: DateValue, future: bool = False) -> DateValue:
+    """A weekday named alone ("on Tuesday"), read against the document's date.
+
+    The latest such day up to the document's date, or with ``future`` the next one after it.
+    """
+    base = date.fromisoformat(reference.value)
+    weekday = _WEEKDAYS.index(expression.casefold())
+    shift = (weekday - base.weekday()) % 7 if future else -((base.weekday() - weekday) % 7)
+    if future and shift == 0:
+        shift = 7
+    return DateValue(value=(base + timedelta(days=shift)).isoformat(), precision="day")
+
+
 @registry.misc("ocmfa.date_normalizer.v1")
 def make_date_normalizer() -> DateNormalizer:
     """Return the default normaliser: fast paths for years and decades, else dateparser.
@@ -157,6 +208,8 @@ def make_date_normalizer() -> DateNormalizer:
                 return None
             if label.startswith("DATE_PARTIAL_MONTH"):
                 return _month_near(expression, reference, future=label.endswith("FUTURE"))
+            if label.startswith("REL_WEEKDAY"):
+                return _weekday_near(expression, reference, future=label.endswith("FUTURE"))
             moment = _parse_with_dateparser(expression, reference.value)
         else:
             moment = _parse_with_dateparser(expression, None)
@@ -190,7 +243,10 @@ class DatesComponent:
         candidates = [span for span in filter_spans(self.ruler.match(doc)) if self._plausible(doc, span)]
         doc._.ocmfa_published = self._published(doc, candidates)
         for index, span in enumerate(candidates):
-            if span.label_ == "DATE_PARTIAL_MONTH" and any(t.lower_ in _FUTURE_MARKERS for t in span.sent):
+            future = span.label_ in {"DATE_PARTIAL_MONTH", "REL_WEEKDAY"} and (
+                any(t.lower_ in _FUTURE_MARKERS for t in span.sent) or doc[span.start - 1].lower_ in {"next", "by"}
+            )
+            if future:
                 span = candidates[index] = Span(
                     doc, span.start, span.end, label=f"{span.label_}_FUTURE", span_id=span.id_
                 )
@@ -204,6 +260,10 @@ class DatesComponent:
         """Keep a bare year or month only in a context that makes it a date ("in 2019")."""
         if span.label_ == "DATE_PARTIAL_MONTH":
             return span.start > 0 and doc[span.start - 1].lower_ in _MONTH_CONTEXT and span[0].is_title
+        if span.label_ == "REL_WEEKDAY":  # "on Tuesday", "last Friday"; not "on Monday 21 November 2022"
+            following = doc[span.end : span.end + 2]
+            dated = any(t.like_num or t.lower_ in _MONTH_WORDS for t in following)
+            return span.start > 0 and doc[span.start - 1].lower_ in _WEEKDAY_CONTEXT and span[0].is_title and not dated
         if span.label_ != "DATE_YEAR":
             return True
         year = int(span.text)
@@ -223,17 +283,27 @@ class DatesComponent:
         return determiner and 1900 <= year <= 2100 and after is not None and after.is_alpha
 
     def _published(self, doc: Doc, candidates: list[Span]) -> DateValue | None:
-        """Return the document's own date: a dated line near the top, or a footer stamp."""
-        lines = doc._.ocmfa_layout.lines
-        stamp_lines = lines[:6] + lines[-4:]
-        for line in stamp_lines:
+        """Return the document's own date.
+
+        A date alone on a line near the top (with a time, or "Posted on"), a dateline
+        ("SINGAPORE, March 6, 2024 — "), a title that ends with its date ("Remarks by X
+        (8 February 2024)"), or a footer stamp ("Ends/Tuesday, March 5, 2019").
+        """
+        layout = doc._.ocmfa_layout
+        lines = layout.lines
+        title = layout.title
+        for line in lines[:6] + lines[-4:]:
             for span in candidates:
                 if span.label_ not in {"DATE_DAY", "DATE_MONTH"}:
                     continue
                 if not (line.start <= span.start_char and span.end_char <= line.end):
                     continue
-                rest = doc.text[line.start : span.start_char] + " " + doc.text[span.end_char : line.end]
-                if _STAMP_WORDS.match(_TIME.sub(" ", rest)):
+                before = doc.text[line.start : span.start_char]
+                after = doc.text[span.end_char : line.end]
+                own_line = _STAMP_WORDS.match(_TIME.sub(" ", before + " " + after))
+                dateline = _DATELINE_BEFORE.match(before) and _DATELINE_AFTER.match(after)
+                in_title = title is not None and line.start == title.start and before.endswith("(") and after == ")"
+                if own_line or dateline or in_title:
                     return self.normalize(span.text, span.label_, None)
         return None
 

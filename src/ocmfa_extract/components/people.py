@@ -307,14 +307,18 @@ class PeopleComponent:
         for token in doc:
             if token.i in taken:
                 continue
+            # A family name is one word, or three with a hyphen ("Al-Mansouri").
+            length = 3 if doc[token.i : token.i + 3].text in by_surname and token.i + 2 not in taken else 1
+            surname = doc[token.i : token.i + length]
             before = doc[token.i - 1] if token.i > 0 else None
-            after = doc[token.i + 1] if token.i + 1 < len(doc) else None
-            if token.text in by_surname:
+            after = doc[surname.end] if surname.end < len(doc) else None
+            if surname.text in by_surname:
                 if (after is not None and after._.ocmfa_cap) or (before is not None and before._.ocmfa_cap):
                     continue  # part of some other name
-                key = self._nearest(by_surname[token.text], token.i, main_person)
+                key = self._nearest(by_surname[surname.text], token.i, main_person)
                 start = token.i - 1 if before is not None and before._.ocmfa_honorific else token.i
-                mentions.append(Span(doc, start, token.i + 1, label="PERSON", span_id="surname_only", kb_id=key))
+                mentions.append(Span(doc, start, surname.end, label="PERSON", span_id="surname_only", kb_id=key))
+                taken.update(range(token.i, surname.end))
             elif token.i in single_words:
                 span = single_words[token.i]
                 mentions.append(
@@ -326,13 +330,15 @@ class PeopleComponent:
     def _surname(span: Span) -> str:
         """The family name of a full name: first in East Asian order, else last.
 
-        A name is in East Asian order when a rule for such names found it, or when it
-        has a hyphenated given name ("Yoon Seo-yeon", "Tsang Kwok-wai").
+        A name is in East Asian order when a rule for such names found it ("Yoon
+        Seo-yeon", "Tsang Kwok-wai") or when a Chinese surname opens it.
         """
         first = span[0]
-        east_asian = span.id_ in _SURNAME_FIRST_RULES or any(token.text == "-" for token in span)
-        if east_asian or (first._.ocmfa_cn_surname and (len(span) == 2 or span[1]._.ocmfa_syllable)):
+        chinese_order = first._.ocmfa_cn_surname and (span[1]._.ocmfa_cn_given or span[1]._.ocmfa_syllable)
+        if span.id_ in _SURNAME_FIRST_RULES or chinese_order:
             return first.text
+        if len(span) >= 4 and span[-2].text == "-":
+            return span[-3:].text  # "Al-Mansouri", "Lloyd-Jones"
         return span[-1].text
 
     @staticmethod

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -88,6 +88,7 @@ _BEFORE_THAT = frozenset(
 _TELL_CUES = frozenset({"told", "tells", "tell", "assured", "informed", "reminded", "warned", "urged"})
 _TURN_LABEL = re.compile(r"^(?P<label>[A-Z][\w .'’\-]{0,40}?)\s*:\s+\S")
 _ANSWER_LABELS = frozenset({"a", "answer"})
+_TRANSCRIPT_WORDS = frozenset({"interview", "conducted", "recorded", "transcript"})
 _STAMP_REST = re.compile(r"(?i)[\s\W\d]*(?:(?:posted|published|updated|on|at|am|pm|hkt|gmt)\b[\s\W\d]*)*")
 
 if not Doc.has_extension("ocmfa_statements"):
@@ -116,6 +117,7 @@ class StatementFact:
     evidence_start: int
     evidence_end: int
     rule_id: str
+    date_is_own: bool = True  # False when the date is only the paragraph's or the document's
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
@@ -203,7 +205,24 @@ class _DocStatements:
                 facts.append(fact)
                 covered.append((fact.evidence_start, fact.evidence_end))
                 self.last_speaker = fact.speaker
-        return sorted(facts, key=lambda fact: (fact.evidence_start, fact.content_start))
+        return self._carry_dates(sorted(facts, key=lambda fact: (fact.evidence_start, fact.content_start)))
+
+    def _carry_dates(self, facts: list[StatementFact]) -> list[StatementFact]:
+        """Give a statement with no date of its own the date of the one before it in its paragraph.
+
+        "On 14 May, Ms Lu said that ... She pointed out that ...": both were said on 14 May.
+        """
+        layout = self.doc._.ocmfa_layout
+        carried: list[StatementFact] = []
+        for fact in facts:
+            previous = carried[-1] if carried else None
+            same_paragraph = previous is not None and layout.paragraph_at(previous.evidence_start) == (
+                layout.paragraph_at(fact.evidence_start)
+            )
+            if not fact.date_is_own and same_paragraph and previous is not None and previous.date is not None:
+                fact = replace(fact, date=previous.date, date_is_own=previous.date_is_own)
+            carried.append(fact)
+        return carried
 
     # -- whole documents and transcript turns ---------------------------------------------
 
@@ -272,11 +291,21 @@ class _DocStatements:
                     (content_start, paragraph.end),
                     False,
                     (paragraph.start, paragraph.end),
-                    self.doc._.ocmfa_published,
+                    self._transcript_date(),
                     "transcript_turn",
                 )
             )
         return facts
+
+    def _transcript_date(self) -> DateValue | None:
+        """When a transcript was spoken: "The interview, conducted on 28 May, ...", else published."""
+        for sentence in self.doc.sents:
+            if not any(token.lower_ in _TRANSCRIPT_WORDS for token in sentence):
+                continue
+            dates = [d for d in self.dates if sentence.start <= d.start < sentence.end]
+            if dates and not _TURN_LABEL.match(sentence.text):
+                return dates[0]._.ocmfa_date
+        return self.doc._.ocmfa_published
 
     def _interviewee(self) -> str | None:
         """The person an interview is with: the most named one who is not its byline."""
@@ -315,14 +344,9 @@ class _DocStatements:
             content = self._strip_quote(quote_start, quote_end)
             if speaker is not None and cue is not None and sentence is not None:
                 end = self._trim_end(sentence.end_char)
+                date, own = self._date(sentence, content, cue)
                 previous = self._make(
-                    speaker,
-                    cue.text,
-                    content,
-                    True,
-                    (quote_start - 1, end),
-                    self._date(sentence, content),
-                    "quote_then_speaker",
+                    speaker, cue.text, content, True, (quote_start - 1, end), date, "quote_then_speaker", own
                 )
                 facts.append(previous)
             elif previous is not None and not text[previous.evidence_end : quote_start - 1].strip():
@@ -462,8 +486,11 @@ class _DocStatements:
     # -- speakers -------------------------------------------------------------------------
 
     def _speaker_before(self, sentence: Span, cue: Span) -> Speaker | None:
-        """The subject of a cue; after "and" ("X welcomed Y and said"), the sentence's subject."""
-        coordinated = cue.start > sentence.start and self.doc[cue.start - 1].lower_ == "and"
+        """The subject of a cue; after "and" or in a participle, the sentence's subject."""
+        # A participle's subject is its main clause's: "Ms Leong introduced X, noting that".
+        coordinated = cue.label_ == "PARTICIPLE" or (
+            cue.start > sentence.start and self.doc[cue.start - 1].lower_ == "and"
+        )
         return self._speaker_before_within(sentence.start_char, cue.start_char, first=coordinated)
 
     def _speaker_before_within(self, start_char: int, end_char: int, first: bool = False) -> Speaker | None:
@@ -570,9 +597,8 @@ class _DocStatements:
         self, speaker: Speaker, cue: Span, content: tuple[int, int], direct: bool, sentence: Span, rule: str
     ) -> StatementFact:
         evidence_end = self._trim_end(min(max(self._sentence_end(sentence), content[1]), len(self.doc.text)))
-        return self._make(
-            speaker, cue.text, content, direct, (sentence.start_char, evidence_end), self._date(sentence, content), rule
-        )
+        date, own = self._date(sentence, content, cue)
+        return self._make(speaker, cue.text, content, direct, (sentence.start_char, evidence_end), date, rule, own)
 
     @staticmethod
     def _make(
@@ -583,6 +609,7 @@ class _DocStatements:
         evidence: tuple[int, int],
         date: DateValue | None,
         rule: str,
+        date_is_own: bool = True,
     ) -> StatementFact:
         return StatementFact(
             speaker=speaker,
@@ -594,20 +621,46 @@ class _DocStatements:
             evidence_start=evidence[0],
             evidence_end=evidence[1],
             rule_id=rule,
+            date_is_own=date_is_own,
         )
 
-    def _date(self, sentence: Span, content: tuple[int, int]) -> DateValue | None:
-        """The sentence's own date, else the paragraph's latest earlier date, else published."""
-        for date in self.dates:
-            inside = sentence.start_char <= date.start_char < sentence.end_char
-            if inside and not content[0] <= date.start_char < content[1]:
-                return date._.ocmfa_date
+    def _date(self, sentence: Span, content: tuple[int, int], cue: Span) -> tuple[DateValue | None, bool]:
+        """When a statement was made, and whether its own sentence says so.
+
+        A date of its own sentence that frames the cue: before it ("In April 2021, X
+        said", "the plan issued in March 2018 stated") or in the cue's own clause after it
+        ("said on 3 May", "wrote in a memoir published in 2009"), outside the content and
+        outside an aside (", who arrived in 2020,"). Else a date that opens an earlier
+        sentence of the paragraph ("In 1981, ..."). Else the document's own date.
+        """
+        content_after_cue = content[0] if content[0] >= cue.end_char else len(self.doc.text)
+        clause_end = next(
+            (t.i for t in self.doc[cue.end : sentence.end] if t.text in {",", ";"} or t.idx >= content_after_cue),
+            sentence.end,
+        )
+        for date in self._framing_dates(sentence.start_char, sentence.end_char, content):
+            if date.end <= cue.start or cue.end <= date.start < clause_end:
+                return date._.ocmfa_date, True
         paragraph = self.doc._.ocmfa_layout.paragraph_at(sentence.start_char)
         if paragraph is not None:
-            earlier = [d for d in self.dates if paragraph.start <= d.start_char < sentence.start_char]
+            earlier = [
+                d
+                for d in self._framing_dates(paragraph.start, sentence.start_char, content)
+                if d.start - d.sent.start <= 4
+            ]
             if earlier:
-                return earlier[-1]._.ocmfa_date
-        return self.doc._.ocmfa_published
+                return earlier[-1]._.ocmfa_date, False
+        return self.doc._.ocmfa_published, False
+
+    def _framing_dates(self, start_char: int, end_char: int, content: tuple[int, int]) -> list[Span]:
+        """Dates between two offsets, outside the content and outside asides."""
+        return [
+            d
+            for d in self.dates
+            if start_char <= d.start_char < end_char
+            and not content[0] <= d.start_char < content[1]
+            and not self._in_relative_clause(d.start_char)
+        ]
 
 
 def _modifies_document(token: Token) -> bool:
