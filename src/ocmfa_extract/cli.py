@@ -43,8 +43,17 @@ def run(
             help="Patterns folder (default: ./patterns, else the packaged copy).",
         ),
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Extract every document again, ignoring earlier results.")
+    ] = False,
+    keep_missing: Annotated[
+        bool, typer.Option("--keep-missing", help="Keep the records of documents no longer in the sources.")
+    ] = False,
 ) -> None:
-    """Extract records from every document under SOURCES into the output folder."""
+    """Extract records from every document under SOURCES into the output folder.
+
+    A rerun into the same folder extracts only new and changed documents.
+    """
     with Progress(
         TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True
     ) as progress:
@@ -55,7 +64,13 @@ def run(
 
         try:
             summary = run_extraction(
-                sources, out, patterns, on_progress=lambda n: progress.advance(task, n), on_total=on_total
+                sources,
+                out,
+                patterns,
+                on_progress=lambda n: progress.advance(task, n),
+                on_total=on_total,
+                full=full,
+                keep_missing=keep_missing,
             )
         except PatternError as error:
             stderr.print(f"[red]error:[/red] bad pattern file: {escape(str(error))}", soft_wrap=True)
@@ -77,6 +92,11 @@ def run(
         )
     )
     stderr.print(table)
+    stderr.print(
+        f"sources: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
+        f"{summary.removed} removed; {summary.extracted} extracted",
+        soft_wrap=True,
+    )
     for error in summary.errors:
         stderr.print(f"[yellow]{error.error}[/yellow] {escape(error.path)}: {escape(error.message)}", soft_wrap=True)
     if summary.nothing_processed:

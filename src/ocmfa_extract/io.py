@@ -21,6 +21,16 @@ from .models import DocumentRecord, ErrorRecord
 INPUT_SUFFIXES: frozenset[str] = frozenset({".txt"})
 
 
+def _default_file_mode() -> int:
+    """The mode a new file gets under the process's umask (0o644 under the usual 022)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _default_file_mode()
+
+
 class InputError(Exception):
     """An input file that cannot be turned into text, with a machine-readable kind."""
 
@@ -116,6 +126,7 @@ def write_files_atomically(directory: Path, files: dict[str, str]) -> None:
     try:
         for name, content in files.items():
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+            os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(content)
                 stream.flush()

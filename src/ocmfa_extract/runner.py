@@ -9,6 +9,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from .cache import ResultCache, pipeline_fingerprint
+from .components.rules import cached_patterns, patterns_dir_or_default
 from .corpus import CorpusRecords, build_records
 from .extract import DocumentResult, document_result
 from .io import InputError, LoadedDocument, error_record, find_sources, jsonl, load_document, write_files_atomically
@@ -35,6 +37,11 @@ class RunSummary:
     dates: int = 0
     statements: int = 0
     errors: list[ErrorRecord] = field(default_factory=list)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    extracted: int = 0
 
     @property
     def nothing_processed(self) -> bool:
@@ -103,24 +110,71 @@ def run(
     patterns_dir: str | Path | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    *,
+    full: bool = False,
+    keep_missing: bool = False,
 ) -> RunSummary:
-    """Extract every document under ``sources`` and write the output files into ``out``."""
-    nlp = build_pipeline(patterns_dir)
+    """Extract every document under ``sources`` and write the output files into ``out``.
+
+    Documents whose bytes, the patterns and the code are unchanged since the last run into
+    ``out`` are not extracted again (``full`` forces it); documents that disappeared from
+    the sources take their records with them unless ``keep_missing``.
+    """
+    directory = patterns_dir_or_default(patterns_dir)
+    patterns = cached_patterns(Path(directory))  # a bad pattern stops the run before any document is read
     documents, errors = load_sources(sources)
+    cache = ResultCache(out, pipeline_fingerprint(), patterns.digest, full=full)
+    summary = RunSummary()
+    results: list[DocumentResult] = []
+    to_extract: list[LoadedDocument] = []
+    for loaded in documents:
+        record = loaded.record
+        previous = cache.previous.get(record.doc_id)
+        cached = cache.get(record.sha256)
+        if previous is None:
+            summary.new += 1
+        elif previous.sha256 != record.sha256:
+            summary.changed += 1
+        else:
+            summary.unchanged += 1
+        if cached is not None:
+            results.append(cached.model_copy(update={"document": _restamp(cached.document, record)}))
+        else:
+            to_extract.append(loaded)
+    current = {loaded.record.doc_id for loaded in documents}
+    for doc_id, entry in sorted(cache.previous.items()):
+        if doc_id in current:
+            continue
+        kept = cache.get(entry.sha256) if keep_missing else None
+        if kept is not None:
+            results.append(kept)
+        else:
+            summary.removed += 1
     if on_total is not None:
-        on_total(len(documents))
-    results, failures = extract_documents(nlp, documents, on_progress)
-    errors += failures
+        on_total(len(to_extract))
+    if to_extract:
+        nlp = build_pipeline(directory)
+        extracted, failures = extract_documents(nlp, to_extract, on_progress)
+        errors += failures
+        for result in extracted:
+            cache.put(result)
+        results += extracted
+        summary.extracted = len(extracted)
     records = build_records(results)
     write_outputs(out, records, errors)
-    return RunSummary(
-        documents=len(records.documents),
-        people=len(records.people),
-        roles=len(records.roles),
-        dates=len(records.dates),
-        statements=len(records.statements),
-        errors=errors,
-    )
+    cache.commit(results)
+    summary.documents = len(records.documents)
+    summary.people = len(records.people)
+    summary.roles = len(records.roles)
+    summary.dates = len(records.dates)
+    summary.statements = len(records.statements)
+    summary.errors = errors
+    return summary
+
+
+def _restamp(cached: DocumentRecord, current: DocumentRecord) -> DocumentRecord:
+    """A cached result found by content keeps its extraction but takes the current name."""
+    return cached.model_copy(update={"doc_id": current.doc_id, "path": current.path})
 
 
 def write_outputs(out: Path, records: CorpusRecords, errors: list[ErrorRecord]) -> None:

@@ -34,9 +34,18 @@ def patterns_dir_or_default(patterns_dir: str | Path | None) -> Path:
     return packaged_patterns_dir()
 
 
-@lru_cache(maxsize=8)
 def cached_patterns(directory: Path) -> Patterns:
-    """Load a patterns directory once per process (components share it)."""
+    """Load a patterns directory once per process and per state of its files.
+
+    The components of a pipeline share one load; an edited file is read again.
+    """
+    files = sorted(path for path in Path(directory).rglob("*") if path.is_file())
+    state = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in files)
+    return _load_once(Path(directory), state)
+
+
+@lru_cache(maxsize=8)
+def _load_once(directory: Path, state: tuple[tuple[str, int, int], ...]) -> Patterns:
     return load_patterns(directory)
 
 

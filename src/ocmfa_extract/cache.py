@@ -1,0 +1,118 @@
+"""Per-document results kept in the output folder, so a rerun extracts only what changed.
+
+The output folder holds ``.ocmfa/manifest.json`` and ``.ocmfa/results/<sha256>.json``: one
+:class:`DocumentResult` per document content. A result depends only on the document's
+bytes, the patterns and the pipeline's code, so the manifest records the patterns'
+digest and a fingerprint of the package's code; when either changes, every document is
+extracted again. Result files are written before the outputs and the manifest last, so a
+run that is killed leaves the previous outputs whole and the next run reuses whatever
+results it had already finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .extract import DocumentResult
+from .io import write_files_atomically
+
+CACHE_DIR = ".ocmfa"
+MANIFEST = "manifest.json"
+
+
+class ManifestEntry(BaseModel):
+    """One document of the last complete run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str
+    sha256: str
+
+
+class Manifest(BaseModel):
+    """What the last complete run was made from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pipeline: str
+    patterns: str
+    documents: dict[str, ManifestEntry]
+
+
+def pipeline_fingerprint() -> str:
+    """A digest of the package's code and version: results from other code are not reused."""
+    digest = hashlib.sha256()
+    package = resources.files("ocmfa_extract")
+    sources = sorted((entry for entry in _walk(package) if entry.name.endswith(".py")), key=lambda entry: str(entry))
+    for source in sources:
+        digest.update(str(source).rsplit("ocmfa_extract", 1)[-1].encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+def _walk(folder: Traversable) -> Iterator[Traversable]:
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            yield from _walk(entry)
+        else:
+            yield entry
+
+
+class ResultCache:
+    """The per-document results of one output folder."""
+
+    def __init__(self, out: Path, pipeline: str, patterns: str, full: bool = False) -> None:
+        """Open the cache of ``out``; ``full`` (or other code or patterns) starts it afresh."""
+        self.root = out / CACHE_DIR
+        self.results_dir = self.root / "results"
+        self.pipeline = pipeline
+        self.patterns = patterns
+        previous = None if full else self._read_manifest()
+        self.valid = previous is not None and previous.pipeline == pipeline and previous.patterns == patterns
+        self.previous: dict[str, ManifestEntry] = previous.documents if previous is not None else {}
+
+    def _read_manifest(self) -> Manifest | None:
+        path = self.root / MANIFEST
+        if not path.is_file():
+            return None
+        try:
+            return Manifest.model_validate_json(path.read_bytes())
+        except (ValidationError, OSError):
+            return None  # an unreadable manifest only costs a full extraction
+
+    def get(self, sha256: str) -> DocumentResult | None:
+        """The stored result of a document content, if this code and these patterns made it."""
+        path = self.results_dir / f"{sha256}.json"
+        if not self.valid or not path.is_file():
+            return None
+        try:
+            return DocumentResult.model_validate_json(path.read_bytes())
+        except (ValidationError, OSError):
+            return None
+
+    def put(self, result: DocumentResult) -> None:
+        """Store a new result (atomically, before the outputs that use it are written)."""
+        name = f"{result.document.sha256}.json"
+        write_files_atomically(self.results_dir, {name: result.model_dump_json()})
+
+    def commit(self, results: list[DocumentResult]) -> None:
+        """Record the complete run, then drop the results no document uses any more."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        manifest = Manifest(
+            pipeline=self.pipeline,
+            patterns=self.patterns,
+            documents={
+                r.document.doc_id: ManifestEntry(path=r.document.path, sha256=r.document.sha256) for r in results
+            },
+        )
+        write_files_atomically(self.root, {MANIFEST: manifest.model_dump_json(indent=1)})
+        keep = {f"{r.document.sha256}.json" for r in results}
+        if self.results_dir.is_dir():
+            for stale in self.results_dir.glob("*.json"):
+                if stale.name not in keep:
+                    stale.unlink(missing_ok=True)
