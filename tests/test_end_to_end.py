@@ -98,22 +98,32 @@ def test_end_to_end_bad_files_become_errors(tmp_path: Path, root: Path):
     source = tmp_path / "in"
     source.mkdir()
     shutil.copy(root / "seeds" / "002_21901f927dcaa4ed.txt", source / "good.txt")
-    (source / "latin1.txt").write_bytes("Caf\xe9 statement".encode("latin-1"))
+    (source / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (source / "empty.txt").write_bytes(b"")
     (source / ".hidden.txt").write_text("ignored", encoding="utf-8")
     out = tmp_path / "out"
     run_cli("run", str(source), "--out", str(out))
     errors = read_lines(out / "errors.jsonl")
-    assert [(e["path"], e["error"]) for e in errors] == [("empty.txt", "empty"), ("latin1.txt", "decode_error")]
+    assert [(e["path"], e["error"]) for e in errors] == [("binary.txt", "binary"), ("empty.txt", "empty")]
     assert all(e["message"] for e in errors)
     assert [d["path"] for d in read_lines(out / "documents.jsonl")] == ["good.txt"]
 
 
 def test_end_to_end_nothing_processed_exits_non_zero(tmp_path: Path):
-    (tmp_path / "empty.txt").write_bytes(b"")
-    result = runner.invoke(app, ["run", str(tmp_path), "--out", str(tmp_path / "out")])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    result = runner.invoke(app, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert read_lines(tmp_path / "out" / "errors.jsonl")[0]["error"] == "empty"
+
+
+def test_end_to_end_refuses_output_inside_a_source(tmp_path: Path, root: Path):
+    source = tmp_path / "in"
+    shutil.copytree(root / "seeds", source)
+    result = runner.invoke(app, ["run", str(source), "--out", str(source / "outputs")])
+    assert result.exit_code == 2
+    assert "inside the source folder" in result.output
+    assert not (source / "outputs").exists()
 
 
 def test_end_to_end_bad_pattern_stops_before_reading(tmp_path: Path, root: Path):

@@ -14,8 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .evaluation import GoldFormatError, OutputFormatError, evaluate, format_report
+from .io import DEFAULT_MAX_BYTES
 from .models import output_json_schema
 from .patterns import PatternError
+from .runner import OutputLocationError
 from .runner import run as run_extraction
 
 app = typer.Typer(
@@ -49,6 +51,9 @@ def run(
     keep_missing: Annotated[
         bool, typer.Option("--keep-missing", help="Keep the records of documents no longer in the sources.")
     ] = False,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", min=1, help="Files larger than this are reported, not read.")
+    ] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Extract records from every document under SOURCES into the output folder.
 
@@ -71,9 +76,13 @@ def run(
                 on_total=on_total,
                 full=full,
                 keep_missing=keep_missing,
+                max_bytes=max_bytes,
             )
         except PatternError as error:
             stderr.print(f"[red]error:[/red] bad pattern file: {escape(str(error))}", soft_wrap=True)
+            raise typer.Exit(code=2) from error
+        except OutputLocationError as error:
+            stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
             raise typer.Exit(code=2) from error
     table = Table(title=f"ocmfa-extract → {out}")
     for column in ("documents", "people", "roles", "dates", "statements", "errors"):

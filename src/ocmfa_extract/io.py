@@ -7,6 +7,7 @@ a reader (or a killed run) never sees a half-written file.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import tempfile
@@ -14,11 +15,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import charset_normalizer
 from pydantic import BaseModel
 
 from .models import DocumentRecord, ErrorRecord
 
-INPUT_SUFFIXES: frozenset[str] = frozenset({".txt"})
+HTML_SUFFIXES: frozenset[str] = frozenset({".html", ".htm"})
+INPUT_SUFFIXES: frozenset[str] = frozenset({".txt", ".md"}) | HTML_SUFFIXES
+DEFAULT_MAX_BYTES = 50_000_000
+TEXTS_DIR = "texts"
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 def _default_file_mode() -> int:
@@ -50,8 +56,8 @@ class SourceFile:
 
     @property
     def doc_id(self) -> str:
-        """The document id: the relative path without its suffix."""
-        return self.relative.rsplit(".", 1)[0] if "." in self.relative.rsplit("/", 1)[-1] else self.relative
+        """The document id: the relative path, without its suffix for a ``.txt`` file."""
+        return self.relative.removesuffix(".txt")
 
 
 @dataclass(frozen=True)
@@ -76,37 +82,83 @@ def find_sources(sources: Iterable[Path]) -> Iterator[SourceFile]:
                 yield SourceFile(path, relative.as_posix())
 
 
-def load_document(source: SourceFile) -> LoadedDocument:
-    """Read and decode one input file, or raise :class:`InputError` saying why not."""
-    try:
-        data = source.path.read_bytes()
-    except FileNotFoundError as error:
-        raise InputError(
-            "unreadable", f"cannot read {source.relative}: the file or its link target is missing"
-        ) from error
-    except OSError as error:
-        raise InputError("unreadable", f"cannot read {source.relative}: {error.strerror}") from error
-    if not data.strip():
-        raise InputError("empty", f"{source.relative} is empty: add text or remove the file")
-    if b"\0" in data:
-        raise InputError("binary", f"{source.relative} looks binary (it holds NUL bytes): it is not a text document")
-    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise InputError(
-            "decode_error",
-            f"{source.relative} is not valid UTF-8 (byte {error.start}): save it as UTF-8 and run again",
-        ) from error
+def load_document(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
+    """Read and decode one input file, or raise :class:`InputError` saying why not.
+
+    Text is decoded as UTF-8 (with or without a byte-order mark), UTF-16 with a mark, or
+    else in the encoding charset-normalizer finds; line ends are kept as they are, so
+    offsets stay exact. HTML is turned into its main text (navigation, comment forms and
+    "Leave a Reply" dropped), and the offsets refer to that text.
+    """
+    data = _read_bytes(source, max_bytes)
+    text, encoding = decode_text(data, source.relative)
+    text_path = None
+    if source.path.suffix.lower() in HTML_SUFFIXES:
+        text = html_to_text(text)
+        text_path = f"{TEXTS_DIR}/{source.doc_id}.txt"
+        if not text.strip():
+            raise InputError("no_text", f"{source.relative} is an HTML page with no main text to extract")
     record = DocumentRecord(
         doc_id=source.doc_id,
         path=source.relative,
         sha256=hashlib.sha256(data).hexdigest(),
         title=None,
         published=None,
-        encoding="utf-8",
+        encoding=encoding,
+        text_path=text_path,
+        also_at=[],
     )
     return LoadedDocument(record, text)
+
+
+def _read_bytes(source: SourceFile, max_bytes: int) -> bytes:
+    """The file's bytes, or an :class:`InputError` for a missing, unreadable or huge file."""
+    path = source.path
+    if path.is_symlink() and not path.exists():
+        raise InputError("broken_link", f"{source.relative} is a link to a file that does not exist: fix or remove it")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                "too_large",
+                f"{source.relative} has {size:,} bytes, over the limit of {max_bytes:,}: split it or raise --max-bytes",
+            )
+        data = path.read_bytes()
+    except PermissionError as error:
+        raise InputError("unreadable", f"cannot read {source.relative}: permission denied") from error
+    except OSError as error:
+        raise InputError("unreadable", f"cannot read {source.relative}: {error.strerror}") from error
+    if not data.strip():
+        raise InputError("empty", f"{source.relative} is empty: add text or remove the file")
+    return data
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Decode a document's bytes; return the text and the encoding used."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data[len(mark) :].decode(encoding), f"{encoding} with BOM"
+            except UnicodeDecodeError as error:
+                raise InputError("decode_error", f"{name} has a {encoding} mark but is not {encoding}") from error
+    if b"\0" in data:
+        raise InputError("binary", f"{name} looks binary (it holds NUL bytes): it is not a text document")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass  # not UTF-8: ask the detector below
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError("decode_error", f"{name} is in no text encoding that could be recognised: save it as UTF-8")
+    return str(best), best.encoding
+
+
+def html_to_text(html: str) -> str:
+    """The main text of an HTML page, one paragraph per block, boilerplate dropped."""
+    import trafilatura  # imported here: only runs with HTML inputs pay for it
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True) or ""
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def error_record(source: SourceFile, error: InputError) -> ErrorRecord:

@@ -78,6 +78,11 @@ class DocumentRecord(Record):
     title: str | None = Field(description="The document's title, where it has one.")
     published: DateValue | None = Field(description="The document's own date, where given.")
     encoding: str = Field(description="The encoding the file was decoded with.")
+    text_path: str | None = Field(
+        description="Where the text the offsets refer to is stored, relative to the output folder, when it is "
+        "not the file itself (the text extracted from an HTML page); null for plain text."
+    )
+    also_at: list[str] = Field(description="Other paths holding the same bytes, extracted once under this one.")
 
 
 class PersonRecord(Record):

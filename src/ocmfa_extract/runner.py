@@ -13,7 +13,17 @@ from .cache import ResultCache, pipeline_fingerprint
 from .components.rules import cached_patterns, patterns_dir_or_default
 from .corpus import CorpusRecords, build_records
 from .extract import DocumentResult, document_result
-from .io import InputError, LoadedDocument, error_record, find_sources, jsonl, load_document, write_files_atomically
+from .io import (
+    DEFAULT_MAX_BYTES,
+    TEXTS_DIR,
+    InputError,
+    LoadedDocument,
+    error_record,
+    find_sources,
+    jsonl,
+    load_document,
+    write_files_atomically,
+)
 from .models import DocumentRecord, ErrorRecord
 from .pipeline import build_pipeline
 
@@ -78,7 +88,14 @@ def extract_texts(texts: dict[str, str], patterns_dir: str | Path | None = None)
     documents = [
         LoadedDocument(
             DocumentRecord(
-                doc_id=doc_id, path=doc_id, sha256=_sha256(text), title=None, published=None, encoding="utf-8"
+                doc_id=doc_id,
+                path=doc_id,
+                sha256=_sha256(text),
+                title=None,
+                published=None,
+                encoding="utf-8",
+                text_path=None,
+                also_at=[],
             ),
             text,
         )
@@ -92,16 +109,48 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_sources(sources: Iterable[Path]) -> tuple[list[LoadedDocument], list[ErrorRecord]]:
-    """Read every input under ``sources``; unreadable ones become error records."""
-    loaded: list[LoadedDocument] = []
+def load_sources(
+    sources: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[LoadedDocument], list[ErrorRecord]]:
+    """Read every input under ``sources``; unreadable ones become error records.
+
+    Files with identical bytes are one document, named by the first path; the others
+    are listed in its ``also_at``.
+    """
+    loaded: dict[str, LoadedDocument] = {}
+    also_at: dict[str, list[str]] = {}
     errors: list[ErrorRecord] = []
     for source in find_sources(sources):
         try:
-            loaded.append(load_document(source))
+            document = load_document(source, max_bytes)
         except InputError as error:
             errors.append(error_record(source, error))
-    return loaded, errors
+            continue
+        sha = document.record.sha256
+        if sha in loaded:
+            also_at[sha].append(document.record.path)
+        else:
+            loaded[sha] = document
+            also_at[sha] = []
+    documents = [
+        LoadedDocument(doc.record.model_copy(update={"also_at": also_at[sha]}), doc.text) for sha, doc in loaded.items()
+    ]
+    return documents, errors
+
+
+class OutputLocationError(ValueError):
+    """An output folder that would be written inside a source folder."""
+
+
+def check_output_location(sources: Sequence[Path], out: Path) -> None:
+    """Refuse an output folder inside a source folder: its files would become inputs."""
+    target = out.resolve()
+    for source in sources:
+        folder = source.resolve()
+        if folder.is_dir() and (target == folder or folder in target.parents):
+            raise OutputLocationError(
+                f"the output folder {out} is inside the source folder {source}: choose another --out"
+            )
 
 
 def run(
@@ -113,6 +162,7 @@ def run(
     *,
     full: bool = False,
     keep_missing: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> RunSummary:
     """Extract every document under ``sources`` and write the output files into ``out``.
 
@@ -120,9 +170,10 @@ def run(
     ``out`` are not extracted again (``full`` forces it); documents that disappeared from
     the sources take their records with them unless ``keep_missing``.
     """
+    check_output_location(sources, out)
     directory = patterns_dir_or_default(patterns_dir)
     patterns = cached_patterns(Path(directory))  # a bad pattern stops the run before any document is read
-    documents, errors = load_sources(sources)
+    documents, errors = load_sources(sources, max_bytes)
     cache = ResultCache(out, pipeline_fingerprint(), patterns.digest, full=full)
     summary = RunSummary()
     results: list[DocumentResult] = []
@@ -138,7 +189,11 @@ def run(
         else:
             summary.unchanged += 1
         if cached is not None:
-            results.append(cached.model_copy(update={"document": _restamp(cached.document, record)}))
+            # Found by content: it keeps what extraction read (title, date) and takes the current names.
+            document = record.model_copy(
+                update={"title": cached.document.title, "published": cached.document.published}
+            )
+            results.append(cached.model_copy(update={"document": document}))
         else:
             to_extract.append(loaded)
     current = {loaded.record.doc_id for loaded in documents}
@@ -161,7 +216,7 @@ def run(
         results += extracted
         summary.extracted = len(extracted)
     records = build_records(results)
-    write_outputs(out, records, errors)
+    write_outputs(out, records, errors, results)
     cache.commit(results)
     summary.documents = len(records.documents)
     summary.people = len(records.people)
@@ -172,12 +227,9 @@ def run(
     return summary
 
 
-def _restamp(cached: DocumentRecord, current: DocumentRecord) -> DocumentRecord:
-    """A cached result found by content keeps its extraction but takes the current name."""
-    return cached.model_copy(update={"doc_id": current.doc_id, "path": current.path})
-
-
-def write_outputs(out: Path, records: CorpusRecords, errors: list[ErrorRecord]) -> None:
+def write_outputs(
+    out: Path, records: CorpusRecords, errors: list[ErrorRecord], results: Sequence[DocumentResult] = ()
+) -> None:
     """Write the six output files of the contract, each replaced whole."""
     files = {
         "documents.jsonl": jsonl(records.documents),
@@ -187,4 +239,7 @@ def write_outputs(out: Path, records: CorpusRecords, errors: list[ErrorRecord]) 
         "statements.jsonl": jsonl(records.statements),
         "errors.jsonl": jsonl(sorted(errors, key=lambda error: error.path)),
     }
+    texts = {Path(r.document.text_path).name: r.text for r in results if r.document.text_path}
+    if texts:  # the text an HTML page's offsets refer to
+        write_files_atomically(out / TEXTS_DIR, texts)
     write_files_atomically(out, files)
