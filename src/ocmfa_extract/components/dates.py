@@ -31,6 +31,7 @@ from spacy.util import filter_spans, registry
 
 from ..models import DateValue
 from ..patterns import Patterns
+from .layout import sentence_of
 from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
 
 DATES_KEY = "ocmfa_dates"
@@ -244,7 +245,8 @@ class DatesComponent:
         doc._.ocmfa_published = self._published(doc, candidates)
         for index, span in enumerate(candidates):
             future = span.label_ in {"DATE_PARTIAL_MONTH", "REL_WEEKDAY"} and (
-                any(t.lower_ in _FUTURE_MARKERS for t in span.sent) or doc[span.start - 1].lower_ in {"next", "by"}
+                any(t.lower_ in _FUTURE_MARKERS for t in sentence_of(doc, span.start))
+                or doc[span.start - 1].lower_ in {"next", "by"}
             )
             if future:
                 span = candidates[index] = Span(
@@ -290,6 +292,7 @@ class DatesComponent:
         (8 February 2024)"), or a footer stamp ("Ends/Tuesday, March 5, 2019").
         """
         layout = doc._.ocmfa_layout
+        text = doc.text
         lines = layout.lines
         title = layout.title
         for line in lines[:6] + lines[-4:]:
@@ -298,8 +301,8 @@ class DatesComponent:
                     continue
                 if not (line.start <= span.start_char and span.end_char <= line.end):
                     continue
-                before = doc.text[line.start : span.start_char]
-                after = doc.text[span.end_char : line.end]
+                before = text[line.start : span.start_char]
+                after = text[span.end_char : line.end]
                 own_line = _STAMP_WORDS.match(_TIME.sub(" ", before + " " + after))
                 dateline = _DATELINE_BEFORE.match(before) and _DATELINE_AFTER.match(after)
                 in_title = title is not None and line.start == title.start and before.endswith("(") and after == ")"

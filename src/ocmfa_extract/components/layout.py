@@ -14,10 +14,11 @@ Reads only ``doc.text``. Adds:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 _WIKI_HEADING = re.compile(r"^(=+)\s*(.+?)\s*=+\s*$")
 _LIST_HEADING = re.compile(r"^;\s*(.+?)\s*$")
@@ -84,8 +85,19 @@ class Layout:
         return None
 
 
-if not Doc.has_extension("ocmfa_layout"):
-    Doc.set_extension("ocmfa_layout", default=None)
+for _name in ("ocmfa_layout", "ocmfa_sentences", "ocmfa_sentence_starts"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The sentences of ``doc``, found once by the layout component (``doc.sents`` walks the doc)."""
+    return doc._.ocmfa_sentences
+
+
+def sentence_of(doc: Doc, token_index: int) -> Span:
+    """The sentence holding a token, by bisection over the sentence starts."""
+    return doc._.ocmfa_sentences[bisect_right(doc._.ocmfa_sentence_starts, token_index) - 1]
 
 
 def _split_lines(text: str) -> list[TextRange]:
@@ -193,7 +205,7 @@ def _set_sentence_starts(doc: Doc) -> None:
             pending_end = False
 
 
-@Language.factory("ocmfa_layout", assigns=["token.is_sent_start", "doc._.ocmfa_layout"])
+@Language.factory("ocmfa_layout", assigns=["token.is_sent_start", "doc._.ocmfa_layout", "doc._.ocmfa_sentences"])
 def make_layout(nlp: Language, name: str) -> LayoutComponent:
     """Create the layout component (it needs no configuration)."""
     return LayoutComponent()
@@ -205,5 +217,7 @@ class LayoutComponent:
     def __call__(self, doc: Doc) -> Doc:
         """Annotate ``doc`` with its layout and sentence boundaries."""
         _set_sentence_starts(doc)
+        doc._.ocmfa_sentences = list(doc.sents)
+        doc._.ocmfa_sentence_starts = [sentence.start for sentence in doc._.ocmfa_sentences]
         doc._.ocmfa_layout = find_layout(doc.text)
         return doc

@@ -31,6 +31,7 @@ from spacy.util import filter_spans
 
 from ..patterns import Patterns
 from ..text import name_key, strip_accents
+from .layout import sentence_of
 from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
 
 PEOPLE_KEY = "ocmfa_people"
@@ -94,7 +95,7 @@ def resolve_pronouns(doc: Doc, mentions: list[Span], author: str | None) -> list
     subjects: dict[int, str] = {}  # sentence start -> key of its subject
     last_subject: str | None = None
     for token in doc:
-        sentence = token.sent.start
+        sentence = sentence_of(doc, token.i).start
         key: str | None = None
         if token.i in mention_at:
             key = mention_at[token.i].kb_id_

@@ -35,7 +35,7 @@ from spacy.util import filter_spans
 from ..models import DateValue
 from ..patterns import Patterns
 from .dates import DATES_KEY
-from .layout import InfoboxField
+from .layout import InfoboxField, sentence_of, sentences
 from .organizations import ORGS_KEY, content_words
 from .people import PEOPLE_KEY, PRONOUNS_KEY
 from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
@@ -187,6 +187,7 @@ class _DocRoles:
 
     def __init__(self, doc: Doc, title_matches: list[Span]) -> None:
         self.doc = doc
+        self.text = doc.text  # doc.text joins every token: read it once
         self.subject: str | None = doc._.ocmfa_subject
         people = list(doc.spans[PEOPLE_KEY]) + list(doc.spans[PRONOUNS_KEY])
         self.person_at = {i: span for span in people for i in range(span.start, span.end)}
@@ -284,7 +285,7 @@ class _DocRoles:
     def read(self) -> list[RoleFact]:
         """Apply every rule and return the role facts, unmerged."""
         facts = self._infobox() + self._leader_lists() + self._signature()
-        for sentence in self.doc.sents:
+        for sentence in sentences(self.doc):
             facts += self._sentence_roles(sentence)
             facts = self._tenure_events(sentence, facts)
         return facts
@@ -391,7 +392,7 @@ class _DocRoles:
         """Roles inside a list item's brackets: "concurrently Minister of X since July 2023"."""
         facts: list[RoleFact] = []
         segment_start = start
-        text = self.doc.text
+        text = self.text
         for match in list(re.finditer(r"[,;]", text[start:end])) + [None]:
             segment_end = start + match.start() if match else end
             titles = self._titles_between(segment_start, segment_end)
@@ -562,7 +563,7 @@ class _DocRoles:
     def _sentence_subject(self, index: int) -> list[Span]:
         """The person who opens the sentence holding ``index``, followed by "," "(" or "is"/"was"."""
         doc = self.doc
-        subject = self.person_at.get(doc[index].sent.start)
+        subject = self.person_at.get(sentence_of(doc, index).start)
         if subject is None or subject.end >= len(doc):
             return []
         return [subject] if doc[subject.end].text in {",", "("} or doc[subject.end].lower_ in {"is", "was"} else []

@@ -35,7 +35,7 @@ from spacy.util import filter_spans
 from ..models import DateValue
 from ..patterns import Patterns
 from .dates import DATES_KEY
-from .layout import TextRange
+from .layout import TextRange, sentence_of, sentences
 from .organizations import ORGS_KEY
 from .people import AUTHORED_TITLE, PEOPLE_KEY, PRONOUNS_KEY
 from .roles import TITLES_KEY
@@ -169,7 +169,8 @@ class _DocStatements:
 
     def __init__(self, doc: Doc, cues: list[Span]) -> None:
         self.doc = doc
-        self.quotes = find_quotes(doc.text)
+        self.text = doc.text  # doc.text joins every token: read it once
+        self.quotes = find_quotes(self.text)
         self.titles = list(doc.spans[TITLES_KEY])
         # A capitalised cue inside a sentence is a name ("the United States"), not a verb;
         # "study" after "would" is a verb, not a document.
@@ -197,7 +198,7 @@ class _DocStatements:
         quoted = self._attributed_quotes()
         facts += quoted
         covered = [(fact.evidence_start, fact.evidence_end) for fact in quoted]
-        for sentence in self.doc.sents:
+        for sentence in sentences(self.doc):
             if any(start <= sentence.start_char < end for start, end in covered):
                 continue
             fact = self._sentence_statement(sentence)
@@ -258,7 +259,7 @@ class _DocStatements:
         dates = self._dates_in(paragraph)
         if not dates:
             return False
-        rest = self.doc.text[paragraph.start : paragraph.end]
+        rest = self.text[paragraph.start : paragraph.end]
         for date in reversed(dates):
             rest = rest[: date.start_char - paragraph.start] + rest[date.end_char - paragraph.start :]
         return _STAMP_REST.fullmatch(rest) is not None
@@ -299,7 +300,7 @@ class _DocStatements:
 
     def _transcript_date(self) -> DateValue | None:
         """When a transcript was spoken: "The interview, conducted on 28 May, ...", else published."""
-        for sentence in self.doc.sents:
+        for sentence in sentences(self.doc):
             if not any(token.lower_ in _TRANSCRIPT_WORDS for token in sentence):
                 continue
             dates = [d for d in self.dates if sentence.start <= d.start < sentence.end]
@@ -318,7 +319,7 @@ class _DocStatements:
     def _attributed_quotes(self) -> list[StatementFact]:
         """“...,” X said. / “...”, said X. / “...,” X, the deputy director, said."""
         facts: list[StatementFact] = []
-        text = self.doc.text
+        text = self.text
         previous: StatementFact | None = None
         for quote_start, quote_end in self.quotes:
             opening = self.doc.char_span(quote_start - 1, quote_start, alignment_mode="expand")
@@ -326,7 +327,7 @@ class _DocStatements:
                 previous = None
                 continue
             closing_sentence = self.doc.char_span(quote_end, quote_end + 1, alignment_mode="expand")
-            sentence = closing_sentence.sent if closing_sentence is not None else None
+            sentence = sentence_of(self.doc, closing_sentence.start) if closing_sentence is not None else None
             cue = next(
                 (
                     c
@@ -370,7 +371,9 @@ class _DocStatements:
         token = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
         if token is None:
             return False
-        return token[0].is_sent_start or not self.doc.text[token.sent.start_char : offset].strip()
+        return (
+            token[0].is_sent_start or not self.text[sentence_of(self.doc, token.start).start_char : offset].strip()
+        )
 
     def _quote_between(self, start: int, end: int) -> bool:
         return any(start < q_start - 1 < end for q_start, _ in self.quotes)
@@ -428,7 +431,7 @@ class _DocStatements:
 
     def _quote_after(self, start_char: int, sentence_end: int) -> tuple[int, int] | None:
         """The quotation(s) that follow a cue closely ("said: “...”", "stating that “...”")."""
-        text = self.doc.text
+        text = self.text
         for quote_start, quote_end in self.quotes:
             if quote_start <= start_char or quote_start > sentence_end + 1:
                 continue
@@ -443,20 +446,20 @@ class _DocStatements:
 
     def _strip_quote(self, start: int, end: int) -> tuple[int, int]:
         """Drop the comma a quotation ends with before "X said" (“..., ” X said)."""
-        while end > start and self.doc.text[end - 1] in ", \n":
+        while end > start and self.text[end - 1] in ", \n":
             end -= 1
         return start, end
 
     def _trim(self, start_char: int, end_char: int) -> tuple[int, int] | None:
         """Strip spaces, a leading "that" and a final full stop from a content range."""
-        text = self.doc.text
+        text = self.text
         stripped = re.sub(r"^\s*(?:that\b)?[\s,:]*", "", text[start_char:end_char])
         start = end_char - len(stripped)
         stripped = stripped.rstrip(" \t\r\n.")
         return (start, start + len(stripped)) if len(stripped.split()) >= 3 else None
 
     def _trim_end(self, end: int) -> int:
-        while end > 0 and self.doc.text[end - 1].isspace():
+        while end > 0 and self.text[end - 1].isspace():
             end -= 1
         return end
 
@@ -474,8 +477,8 @@ class _DocStatements:
         if speaker is None:
             return None
         before = self._trim(sentence.start_char, cue.start_char)
-        if before is not None and len(self.doc.text[before[0] : before[1]].split()) >= 5:
-            end = before[1] - (self.doc.text[before[1] - 1] == ",")
+        if before is not None and len(self.text[before[0] : before[1]].split()) >= 5:
+            end = before[1] - (self.text[before[1] - 1] == ",")
             return self._fact(speaker, cue, (before[0], end), False, sentence, "according_to")
         comma = next((t for t in self.doc[cue.end : sentence.end] if t.text == ","), None)
         content = self._trim(comma.idx + 1, self._sentence_end(sentence)) if comma is not None else None
@@ -529,7 +532,7 @@ class _DocStatements:
         if token is None:
             return False
         index = token.start
-        for cursor in range(index - 1, max(token.sent.start - 1, index - 20), -1):
+        for cursor in range(index - 1, max(sentence_of(self.doc, index).start - 1, index - 20), -1):
             word = self.doc[cursor]
             if word.text == ",":
                 return cursor + 1 < len(self.doc) and self.doc[cursor + 1].lower_ in {"who", "which", "whose"}
@@ -596,7 +599,7 @@ class _DocStatements:
     def _fact(
         self, speaker: Speaker, cue: Span, content: tuple[int, int], direct: bool, sentence: Span, rule: str
     ) -> StatementFact:
-        evidence_end = self._trim_end(min(max(self._sentence_end(sentence), content[1]), len(self.doc.text)))
+        evidence_end = self._trim_end(min(max(self._sentence_end(sentence), content[1]), len(self.text)))
         date, own = self._date(sentence, content, cue)
         return self._make(speaker, cue.text, content, direct, (sentence.start_char, evidence_end), date, rule, own)
 
@@ -633,7 +636,7 @@ class _DocStatements:
         outside an aside (", who arrived in 2020,"). Else a date that opens an earlier
         sentence of the paragraph ("In 1981, ..."). Else the document's own date.
         """
-        content_after_cue = content[0] if content[0] >= cue.end_char else len(self.doc.text)
+        content_after_cue = content[0] if content[0] >= cue.end_char else len(self.text)
         clause_end = next(
             (t.i for t in self.doc[cue.end : sentence.end] if t.text in {",", ";"} or t.idx >= content_after_cue),
             sentence.end,
@@ -646,7 +649,7 @@ class _DocStatements:
             earlier = [
                 d
                 for d in self._framing_dates(paragraph.start, sentence.start_char, content)
-                if d.start - d.sent.start <= 4
+                if d.start - sentence_of(self.doc, d.start).start <= 4
             ]
             if earlier:
                 return earlier[-1]._.ocmfa_date, False
