@@ -9,8 +9,8 @@ def statements(nlp, text: str) -> list[tuple[str, str, str, bool, str | None]]:
     doc = nlp(text)
     return [
         (
-            fact.speaker.name,
-            fact.speaker.kind,
+            fact.speaker,
+            fact.speaker_type,
             doc.text[fact.content_start : fact.content_end],
             fact.direct,
             fact.date.value if fact.date else None,

@@ -1,4 +1,4 @@
-"""Turn one processed ``Doc`` into its document-level results.
+"""Turn one processed ``Doc`` into its document-level result.
 
 The result of a document depends only on its text and the patterns: person references
 inside it are by name key, and corpus-wide ids are given later by :mod:`.corpus`.
@@ -11,73 +11,8 @@ from spacy.tokens import Doc
 
 from .components.dates import DATES_KEY
 from .components.people import PEOPLE_KEY
-from .models import DateValue, DocumentRecord, SpeakerType
-
-
-class Mention(BaseModel):
-    """One person mention, by offsets, with the person's key in its document."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    person_key: str
-    start: int
-    end: int
-    text: str
-
-
-class LocalPerson(BaseModel):
-    """A person as one document names them."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    key: str
-    name: str
-
-
-class LocalRole(BaseModel):
-    """A role with its holder given by key."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    person_key: str
-    title: str
-    organization: str | None
-    start: DateValue | None
-    end: DateValue | None
-    current: bool | None
-    evidence_start: int
-    evidence_end: int
-    rule_id: str
-
-
-class LocalDate(BaseModel):
-    """A date expression by offsets."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    start: int
-    end: int
-    value: DateValue
-    end_value: DateValue | None
-    rule_id: str
-
-
-class LocalStatement(BaseModel):
-    """A statement with its speaker given by name (and key, for a person)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    speaker: str
-    speaker_type: SpeakerType
-    speaker_key: str | None
-    cue: str
-    content_start: int
-    content_end: int
-    direct: bool
-    date: DateValue | None
-    evidence_start: int
-    evidence_end: int
-    rule_id: str
+from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
+from .models import DocumentRecord
 
 
 class DocumentResult(BaseModel):
@@ -89,9 +24,9 @@ class DocumentResult(BaseModel):
     text: str
     people: list[LocalPerson]
     mentions: list[Mention]
-    roles: list[LocalRole]
-    dates: list[LocalDate]
-    statements: list[LocalStatement]
+    roles: list[RoleFact]
+    dates: list[DateFact]
+    statements: list[StatementFact]
 
 
 def document_result(doc: Doc, document: DocumentRecord) -> DocumentResult:
@@ -103,11 +38,9 @@ def document_result(doc: Doc, document: DocumentRecord) -> DocumentResult:
         for span in doc.spans[PEOPLE_KEY]
     ]
     people = [LocalPerson(key=key, name=name) for key, name in (doc._.ocmfa_people or {}).items()]
-    roles = [
-        LocalRole(**{name: getattr(fact, name) for name in LocalRole.model_fields}) for fact in doc._.ocmfa_roles or []
-    ]
+    roles = list(doc._.ocmfa_roles or [])
     dates = [
-        LocalDate(
+        DateFact(
             start=span.start_char,
             end=span.end_char,
             value=span._.ocmfa_date,
@@ -116,22 +49,7 @@ def document_result(doc: Doc, document: DocumentRecord) -> DocumentResult:
         )
         for span in doc.spans[DATES_KEY]
     ]
-    statements = [
-        LocalStatement(
-            speaker=fact.speaker.name,
-            speaker_type=fact.speaker.kind,
-            speaker_key=fact.speaker.person_key,
-            cue=fact.cue,
-            content_start=fact.content_start,
-            content_end=fact.content_end,
-            direct=fact.direct,
-            date=fact.date,
-            evidence_start=fact.evidence_start,
-            evidence_end=fact.evidence_end,
-            rule_id=fact.rule_id,
-        )
-        for fact in doc._.ocmfa_statements or []
-    ]
+    statements = list(doc._.ocmfa_statements or [])
     return DocumentResult(
         document=document,
         text=doc.text,

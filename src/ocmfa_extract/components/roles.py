@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..models import DateValue
+from ..facts import RoleFact
 from ..patterns import Patterns
 from .dates import DATES_KEY
 from .layout import InfoboxField, sentence_of, sentences
@@ -125,22 +125,6 @@ class Title:
     organization: str | None
     plural: bool
     current: bool
-
-
-@dataclass(frozen=True)
-class RoleFact:
-    """One person holding one position, as one document states it."""
-
-    person_key: str
-    title: str
-    organization: str | None
-    start: DateValue | None
-    end: DateValue | None
-    current: bool | None
-    evidence_start: int
-    evidence_end: int
-    rule_id: str
-    title_start: int = 0  # where the title stands, to tell which role a later verb refers to
 
 
 def title_case(words: list[str]) -> str:
@@ -319,9 +303,9 @@ class _DocRoles:
             index = max(known, key=lambda i: facts[i].title_start)
             value = date._.ocmfa_date
             if kind == "end" and facts[index].end is None:
-                facts[index] = replace(facts[index], end=value)
+                facts[index] = facts[index].model_copy(update={"end": value})
             elif kind != "end" and facts[index].start is None:
-                facts[index] = replace(facts[index], start=value)
+                facts[index] = facts[index].model_copy(update={"start": value})
         return facts
 
     def _fact(self, person: Span, title: Title, evidence: tuple[int, int], rule: str, **dates: object) -> RoleFact:
@@ -737,12 +721,13 @@ def merge_roles(facts: list[RoleFact]) -> list[RoleFact]:
     for fact in facts:
         for index, known in enumerate(merged):
             if _same_position(known, fact) and _compatible(known, fact):
-                merged[index] = replace(
-                    known,
-                    organization=known.organization or fact.organization,
-                    start=known.start or fact.start,
-                    end=known.end or fact.end,
-                    current=known.current or fact.current,
+                merged[index] = known.model_copy(
+                    update={
+                        "organization": known.organization or fact.organization,
+                        "start": known.start or fact.start,
+                        "end": known.end or fact.end,
+                        "current": known.current or fact.current,
+                    }
                 )
                 break
         else:

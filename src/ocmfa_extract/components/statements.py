@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from ..facts import StatementFact
 from ..models import DateValue
 from ..patterns import Patterns
 from .dates import DATES_KEY
@@ -102,22 +103,6 @@ class Speaker:
     name: str
     kind: str  # "person", "organization" or "other"
     person_key: str | None
-
-
-@dataclass(frozen=True)
-class StatementFact:
-    """One statement as one document gives it, by character offsets."""
-
-    speaker: Speaker
-    cue: str
-    content_start: int
-    content_end: int
-    direct: bool
-    date: DateValue | None
-    evidence_start: int
-    evidence_end: int
-    rule_id: str
-    date_is_own: bool = True  # False when the date is only the paragraph's or the document's
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
@@ -205,7 +190,7 @@ class _DocStatements:
             if fact is not None:
                 facts.append(fact)
                 covered.append((fact.evidence_start, fact.evidence_end))
-                self.last_speaker = fact.speaker
+                self.last_speaker = _speaker_of(fact)
         return self._carry_dates(sorted(facts, key=lambda fact: (fact.evidence_start, fact.content_start)))
 
     def _carry_dates(self, facts: list[StatementFact]) -> list[StatementFact]:
@@ -221,7 +206,7 @@ class _DocStatements:
                 layout.paragraph_at(fact.evidence_start)
             )
             if not fact.date_is_own and same_paragraph and previous is not None and previous.date is not None:
-                fact = replace(fact, date=previous.date, date_is_own=previous.date_is_own)
+                fact = fact.model_copy(update={"date": previous.date, "date_is_own": previous.date_is_own})
             carried.append(fact)
         return carried
 
@@ -353,7 +338,7 @@ class _DocStatements:
             elif previous is not None and not text[previous.evidence_end : quote_start - 1].strip():
                 # A second quotation right after an attributed one continues it.
                 previous = self._make(
-                    previous.speaker,
+                    _speaker_of(previous),
                     previous.cue,
                     content,
                     True,
@@ -371,9 +356,7 @@ class _DocStatements:
         token = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
         if token is None:
             return False
-        return (
-            token[0].is_sent_start or not self.text[sentence_of(self.doc, token.start).start_char : offset].strip()
-        )
+        return token[0].is_sent_start or not self.text[sentence_of(self.doc, token.start).start_char : offset].strip()
 
     def _quote_between(self, start: int, end: int) -> bool:
         return any(start < q_start - 1 < end for q_start, _ in self.quotes)
@@ -615,7 +598,9 @@ class _DocStatements:
         date_is_own: bool = True,
     ) -> StatementFact:
         return StatementFact(
-            speaker=speaker,
+            speaker=speaker.name,
+            speaker_type=speaker.kind,
+            speaker_key=speaker.person_key,
             cue=cue,
             content_start=content[0],
             content_end=content[1],
@@ -664,6 +649,10 @@ class _DocStatements:
             and not content[0] <= d.start_char < content[1]
             and not self._in_relative_clause(d.start_char)
         ]
+
+
+def _speaker_of(fact: StatementFact) -> Speaker:
+    return Speaker(fact.speaker, fact.speaker_type, fact.speaker_key)
 
 
 def _modifies_document(token: Token) -> bool:
