@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocmfa_extract.components.dates import DATES_KEY
+from ocmfa_extract.components.dates import DATES_KEY, fast_date, make_date_normalizer
 
 
 def found(nlp, text: str) -> list[tuple[str, str, str, str | None]]:
@@ -141,3 +141,24 @@ def test_dates_weekday_reads_against_published(nlp, sentence, value):
     doc = nlp(f"News\nPosted on Monday 21 November 2022\n\n{sentence}")
     found = [s._.ocmfa_date.value for s in doc.spans[DATES_KEY] if s.label_.startswith("REL_WEEKDAY")]
     assert found == [value]
+
+
+@pytest.mark.parametrize(
+    ("expression", "precision", "value"),
+    [
+        ("3 May 2001", "day", "2001-05-03"),
+        ("3rd of May, 2001", "day", "2001-05-03"),
+        ("Sept. 30, 2019", "day", "2019-09-30"),
+        ("March 2018", "month", "2018-03"),
+        ("2004 - 10 - 12", "day", "2004-10-12"),
+        ("31 February 2001", "day", None),  # no such day: left to dateparser, which refuses it too
+        ("Spring 2001", "month", None),  # not a common shape
+    ],
+)
+def test_dates_fast_path_matches_dateparser(expression, precision, value):
+
+    fast = fast_date(expression, precision)
+    assert (fast.value if fast else None) == value
+    if fast is not None:
+        label = "DATE_DAY" if precision == "day" else "DATE_MONTH"
+        assert make_date_normalizer()(expression, label, None) == fast

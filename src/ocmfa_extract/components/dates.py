@@ -19,6 +19,7 @@ ones). Only these candidate strings are passed to the date normaliser, never who
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -219,11 +220,78 @@ def make_date_normalizer() -> DateNormalizer:
     return normalize
 
 
+_MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_COMMON_SHAPES = (
+    (re.compile(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>[A-Za-z]+)\.?,?\s+(?P<y>\d{4})$"), "day"),
+    (re.compile(r"^(?P<m>[A-Za-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})$"), "day"),
+    (re.compile(r"^(?P<m>[A-Za-z]+)\.?,?\s+(?P<y>\d{4})$"), "month"),
+    (re.compile(r"^(?P<y>\d{4})\s*-\s*(?P<mm>\d{2})\s*-\s*(?P<d>\d{2})$"), "day"),
+)
+
+
+def fast_date(expression: str, precision: str) -> DateValue | None:
+    """Read the common shapes ("3 May 2001", "May 3, 2001", "May 2001", "2001-05-03") directly.
+
+    Returns None for any other shape (or an impossible day), so the caller asks dateparser.
+    """
+    for shape, shape_precision in _COMMON_SHAPES:
+        match = shape.match(expression.strip())
+        if match is None or shape_precision != precision:
+            continue
+        parts = match.groupdict()
+        month = int(parts["mm"]) if parts.get("mm") else _MONTH_NUMBERS.get(parts["m"].casefold())
+        year = int(parts["y"])
+        if month is None or not 1 <= month <= 12:
+            return None
+        if precision == "month":
+            return DateValue(value=f"{year:04d}-{month:02d}", precision="month")
+        day = int(parts["d"])
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return None
+        return DateValue(value=f"{year:04d}-{month:02d}-{day:02d}", precision="day")
+    return None
+
+
+@registry.misc("ocmfa.date_normalizer.v2")
+def make_date_normalizer_v2() -> DateNormalizer:
+    """Return the v1 normaliser with a fast path: common absolute shapes skip dateparser."""
+    slow = make_date_normalizer()
+
+    def normalize(expression: str, label: str, reference: DateValue | None) -> DateValue | None:
+        if label in {"DATE_DAY", "DATE_MONTH"}:
+            value = fast_date(expression, _PRECISION_OF_LABEL[label])
+            if value is not None:
+                return value
+        return slow(expression, label, reference)
+
+    return normalize
+
+
 @Language.factory(
     "ocmfa_dates",
     assigns=["doc.spans", "doc._.ocmfa_published"],
     requires=["doc._.ocmfa_layout"],
-    default_config={"patterns_dir": None, "normalizer": {"@misc": "ocmfa.date_normalizer.v1"}},
+    default_config={"patterns_dir": None, "normalizer": {"@misc": "ocmfa.date_normalizer.v2"}},
 )
 def make_dates(nlp: Language, name: str, patterns_dir: str | None, normalizer: DateNormalizer) -> DatesComponent:
     """Create the dates component from the patterns in ``patterns_dir``."""
