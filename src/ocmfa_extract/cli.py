@@ -33,7 +33,9 @@ _PROGRESS_THRESHOLD = 20
 
 @app.command()
 def run(
-    sources: Annotated[list[Path], typer.Argument(exists=True, resolve_path=True, help="Folders or .txt files.")],
+    sources: Annotated[
+        list[Path], typer.Argument(exists=True, resolve_path=True, help="Folders or files (.txt, .md, .html, .htm).")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", resolve_path=True, help="Output folder.")] = Path("outputs"),
     patterns: Annotated[
         Path | None,
