@@ -132,3 +132,9 @@ def test_incremental_killed_run_keeps_outputs_and_resumes(tmp_path, root, patter
     resumed = run([sources], out, patterns_dir)
     assert resumed.extracted == 0  # the killed run's finished results are reused
     assert outputs(out) == outputs(clean_run)
+
+
+def test_incremental_workers_give_the_same_outputs(tmp_path, root, patterns_dir, clean_run):
+    summary = run([root / "seeds"], tmp_path, patterns_dir, full=True, workers=2)
+    assert summary.extracted == 4
+    assert outputs(tmp_path) == outputs(clean_run)

@@ -53,6 +53,7 @@ def run(
     keep_missing: Annotated[
         bool, typer.Option("--keep-missing", help="Keep the records of documents no longer in the sources.")
     ] = False,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes to extract with.")] = 1,
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=1, help="Files larger than this are reported, not read.")
     ] = DEFAULT_MAX_BYTES,
@@ -79,6 +80,7 @@ def run(
                 full=full,
                 keep_missing=keep_missing,
                 max_bytes=max_bytes,
+                workers=workers,
             )
         except PatternError as error:
             stderr.print(f"[red]error:[/red] bad pattern file: {escape(str(error))}", soft_wrap=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,32 +60,67 @@ class RunSummary:
         return self.documents == 0
 
 
-def extract_documents(
-    nlp: Language,
-    documents: Sequence[LoadedDocument],
-    on_progress: Callable[[int], None] | None = None,
-) -> tuple[list[DocumentResult], list[ErrorRecord]]:
-    """Run the pipeline over loaded documents; a document that fails becomes an error.
+def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | ErrorRecord:
+    """Extract one document; a document that fails becomes an error record.
 
     The rules are meant never to fail, but one document that trips a bug must not sink
     the run: its error is recorded (kind ``extraction_error``) and the others go on.
     """
+    try:
+        return document_result(nlp(loaded.text), loaded.record)
+    except Exception as error:  # noqa: BLE001 - the per-document boundary
+        message = f"extraction failed ({type(error).__name__}: {error}); please report it with the file"
+        return ErrorRecord(path=loaded.record.path, error="extraction_error", message=message)
+
+
+_worker_nlp: Language | None = None
+
+
+def _start_worker(patterns_dir: str) -> None:
+    global _worker_nlp  # one pipeline per worker process, built once
+    _worker_nlp = build_pipeline(patterns_dir)
+
+
+def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | ErrorRecord:
+    if _worker_nlp is None:
+        raise RuntimeError("extraction worker used before _start_worker built its pipeline")
+    return extract_one(_worker_nlp, loaded)
+
+
+def extract_documents(
+    documents: Sequence[LoadedDocument],
+    patterns_dir: str | Path | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    workers: int = 1,
+) -> tuple[list[DocumentResult], list[ErrorRecord]]:
+    """Run the pipeline over loaded documents, in ``workers`` processes, in input order.
+
+    Extraction is a pure function of a document's text and the patterns, so the
+    documents can be shared out among processes and the results are the same.
+    """
+    directory = str(patterns_dir_or_default(patterns_dir))
     results: list[DocumentResult] = []
     errors: list[ErrorRecord] = []
-    for loaded in documents:
-        try:
-            results.append(document_result(nlp(loaded.text), loaded.record))
-        except Exception as error:  # noqa: BLE001 - the per-document boundary
-            message = f"extraction failed ({type(error).__name__}: {error}); please report it with the file"
-            errors.append(ErrorRecord(path=loaded.record.path, error="extraction_error", message=message))
+
+    def collect(outcome: DocumentResult | ErrorRecord) -> None:
+        (errors if isinstance(outcome, ErrorRecord) else results).append(outcome)
         if on_progress is not None:
             on_progress(1)
+
+    if workers <= 1 or len(documents) < 2:
+        nlp = build_pipeline(directory)
+        for loaded in documents:
+            collect(extract_one(nlp, loaded))
+        return results, errors
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(min(workers, len(documents)), initializer=_start_worker, initargs=(directory,)) as pool:
+        for outcome in pool.imap(_extract_in_worker, documents, chunksize=4):
+            collect(outcome)
     return results, errors
 
 
 def extract_texts(texts: dict[str, str], patterns_dir: str | Path | None = None) -> CorpusRecords:
     """Extract records from in-memory texts keyed by document id (the Python API)."""
-    nlp = build_pipeline(patterns_dir)
     documents = [
         LoadedDocument(
             DocumentRecord(
@@ -101,7 +137,7 @@ def extract_texts(texts: dict[str, str], patterns_dir: str | Path | None = None)
         )
         for doc_id, text in sorted(texts.items())
     ]
-    results, _ = extract_documents(nlp, documents)
+    results, _ = extract_documents(documents, patterns_dir)
     return build_records(results)
 
 
@@ -163,6 +199,7 @@ def run(
     full: bool = False,
     keep_missing: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int = 1,
 ) -> RunSummary:
     """Extract every document under ``sources`` and write the output files into ``out``.
 
@@ -208,8 +245,7 @@ def run(
     if on_total is not None:
         on_total(len(to_extract))
     if to_extract:
-        nlp = build_pipeline(directory)
-        extracted, failures = extract_documents(nlp, to_extract, on_progress)
+        extracted, failures = extract_documents(to_extract, directory, on_progress, workers)
         errors += failures
         for result in extracted:
             cache.put(result)
