@@ -50,7 +50,7 @@ def make_document(seed_text: str, rng: random.Random, surnames: list[str], sylla
 def name_pattern(surnames: list[str]) -> re.Pattern[str]:
     """Chinese-style names: a listed surname, then a capitalised given name."""
     alternatives = "|".join(sorted((s.capitalize() for s in surnames), key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives}) [A-Z][a-z]+(?:['’-][a-z]{2,})?\b")
+    return re.compile(rf"\b(?:{alternatives}) [A-Z][a-z]+(?:['’-][a-z]{(2,)})?\b")
 
 
 def build_corpus(out: Path, documents: int, seed: int = 7, target_bytes: int | None = None) -> list[Path]:

@@ -47,8 +47,10 @@ def main() -> None:
 
     print(f"documents: {full.documents} ({megabytes:.1f} MB)")
     print(f"full run:        {full_seconds:8.2f} s  ({full.extracted} extracted)")
-    print(f"add one (incr.): {incremental_seconds:8.2f} s  ({incremental.extracted} extracted, "
-          f"{incremental.unchanged} unchanged)")
+    print(
+        f"add one (incr.): {incremental_seconds:8.2f} s  ({incremental.extracted} extracted, "
+        f"{incremental.unchanged} unchanged)"
+    )
     print(f"ratio:           {incremental_seconds / full_seconds:8.2%}  (target < 5%)")
 
 
