@@ -33,6 +33,11 @@ def people(nlp, text: str) -> dict[str, list[str]]:
         ("The Foreign Affairs Office issued a notice.", []),
         ("- Logo: Emblem.svg\n- Headquarters: Zhongnanhai, Beijing", []),
         ("Commissioner Liu Guangyuan Met Outgoing CG of Spain", ["Liu Guangyuan"]),
+        # Other naming traditions.
+        ("The minister, Nguyen Thi Hoa, met Tran Van Binh.", ["Nguyen Thi Hoa", "Tran Van Binh"]),
+        ("Ambassador Jorge Ramírez Solano arrived.", ["Jorge Ramírez Solano"]),
+        ("Khalid bin Hamad Al-Harthy spoke.", ["Khalid bin Hamad Al-Harthy"]),
+        ("He lives in Muscat with his wife, Fatima, and their son Karim.", ["Fatima", "Karim"]),
     ],
 )
 def test_people_names(nlp, text, expected):

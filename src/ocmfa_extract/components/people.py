@@ -44,6 +44,8 @@ TOKEN_KINDS: tuple[str, ...] = (
     "cap",
     "honorific",
     "title_word",
+    "surname_first",
+    "kin",
 )
 _NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’](?=[^\W\d_]))+$")
 _MODIFIER_DETERMINERS = frozenset({"a", "an"})
@@ -63,6 +65,7 @@ _SURNAME_FIRST_RULES = frozenset(
         "hyphenated_given_name",
         "cantonese_three_syllables",
         "macanese_four_syllables",
+        "surname_first_name",
     }
 )
 
@@ -123,6 +126,8 @@ class NameLexicons:
     honorifics: frozenset[str]
     not_name_words: frozenset[str]
     title_words: frozenset[str]
+    surname_first: frozenset[str]
+    kin_words: frozenset[str]
 
     @classmethod
     def from_patterns(cls, patterns: Patterns) -> NameLexicons:
@@ -142,6 +147,8 @@ class NameLexicons:
             honorifics=patterns.lexicon("honorifics"),
             not_name_words=patterns.lexicon("not_name_words"),
             title_words=frozenset(title_words),
+            surname_first=patterns.lexicon("surname_first"),
+            kin_words=patterns.lexicon("kin_words"),
         )
 
     def is_syllables(self, word: str, most: int = 2) -> bool:
@@ -172,6 +179,8 @@ def tag_name_parts(doc: Doc, lexicons: NameLexicons) -> None:
         token._.ocmfa_cn_given = cap and lexicons.is_syllables(lower)
         token._.ocmfa_given_name = cap and lower in lexicons.given_names
         token._.ocmfa_surname = cap and lower in lexicons.surnames
+        token._.ocmfa_surname_first = cap and lower in lexicons.surname_first
+        token._.ocmfa_kin = lower in lexicons.kin_words
 
 
 @Language.factory(
@@ -230,7 +239,13 @@ class PeopleComponent:
     def _strip_context(self, span: Span) -> Span | None:
         """Drop leading honorifics and titles; label the rest CONTEXT if they were there."""
         start = span.start
-        while start < span.end and (span.doc[start]._.ocmfa_honorific or span.doc[start]._.ocmfa_title_word):
+        doc = span.doc
+        while start < span.end and (
+            doc[start]._.ocmfa_honorific
+            or doc[start]._.ocmfa_title_word
+            or doc[start]._.ocmfa_kin
+            or (start > span.start and doc[start].text == ",")
+        ):
             start += 1
         if start == span.end:
             return None
