@@ -13,8 +13,7 @@ file, the line and the problem, before any document is read.
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +59,6 @@ class Patterns:
     rules: dict[str, list[dict[str, Any]]]
     lexicons: dict[str, frozenset[str]]
     digest: str
-    cased_lexicons: frozenset[str] = field(default_factory=frozenset)
 
     def lexicon(self, name: str) -> frozenset[str]:
         """Return one lexicon by file stem, or raise naming the missing file."""
@@ -124,9 +122,4 @@ def load_patterns(directory: Path) -> Patterns:
     for path in sorted((directory / "lexicons").glob("*.txt")):
         lexicons[path.stem] = load_lexicon(path, lowercase=path.stem not in CASED_LEXICONS)
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return Patterns(directory, rules, lexicons, digest.hexdigest(), CASED_LEXICONS)
-
-
-def dump_rules(rules: list[dict[str, Any]]) -> str:
-    """Serialise rules back to JSONL (used by tests and ``to_disk``-style exports)."""
-    return "".join(json.dumps(rule, ensure_ascii=False) + "\n" for rule in rules)
+    return Patterns(directory, rules, lexicons, digest.hexdigest())
