@@ -622,18 +622,15 @@ class _DocRoles:
     def _person_after(self, index: int, allow_title_chain: bool = False) -> Span | None:
         """The person starting at ``index`` (after an honorific), if any."""
         doc = self.doc
-        if index < len(doc) and doc[index].lower_.rstrip(".") in {"mr", "mrs", "ms", "dr", "madam", "sir", "miss"}:
+        if index < len(doc) and doc[index]._.ocmfa_honorific:
             index += 1
         if allow_title_chain and index + 1 < len(doc) and doc[index].lower_ == "and" and index + 1 in self.title_at:
             return self._person_after(self.title_at[index + 1].end, allow_title_chain=True)
         person = self.person_at.get(index)
-        return (
-            person
-            if person is not None
-            and person.start == index
-            or (person is not None and doc[person.start]._.ocmfa_honorific)
-            else None
-        )
+        if person is None:
+            return None
+        # A mention starts at ``index``, or just before it when it keeps its honorific ("Mr Song").
+        return person if person.start == index or doc[person.start]._.ocmfa_honorific else None
 
     def _closes_apposition(self, index: int) -> bool:
         """An apposition ends at a comma, a full stop, a bracket, "and" or the line's end."""

@@ -531,7 +531,7 @@ class _DocStatements:
     def _speaker_after(self, index: int) -> Speaker | None:
         """A speaker right after a cue ("said Mr Song", "according to the report")."""
         doc = self.doc
-        while index < len(doc) and doc[index].lower_ in _DETERMINERS | {"mr", "ms", "mrs", "dr"}:
+        while index < len(doc) and (doc[index].lower_ in _DETERMINERS or doc[index]._.ocmfa_honorific):
             index += 1
         run_end = index
         while run_end < len(doc) and run_end - index < 8 and (doc[run_end].is_title or doc[run_end].is_upper):
