@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .extract import DocumentResult
 from .io import write_files_atomically
+from .models import DocumentRecord
 
 CACHE_DIR = ".ocmfa"
 MANIFEST = "manifest.json"
@@ -95,23 +96,25 @@ class ResultCache:
         except (ValidationError, OSError):
             return None
 
+    def load(self, sha256: str) -> DocumentResult:
+        """A result stored by this run (or kept from a valid earlier one)."""
+        return DocumentResult.model_validate_json((self.results_dir / f"{sha256}.json").read_bytes())
+
     def put(self, result: DocumentResult) -> None:
         """Store a new result (atomically, before the outputs that use it are written)."""
         name = f"{result.document.sha256}.json"
         write_files_atomically(self.results_dir, {name: result.model_dump_json()})
 
-    def commit(self, results: list[DocumentResult]) -> None:
+    def commit(self, documents: list[DocumentRecord]) -> None:
         """Record the complete run, then drop the results no document uses any more."""
         self.root.mkdir(parents=True, exist_ok=True)
         manifest = Manifest(
             pipeline=self.pipeline,
             patterns=self.patterns,
-            documents={
-                r.document.doc_id: ManifestEntry(path=r.document.path, sha256=r.document.sha256) for r in results
-            },
+            documents={d.doc_id: ManifestEntry(path=d.path, sha256=d.sha256) for d in documents},
         )
         write_files_atomically(self.root, {MANIFEST: manifest.model_dump_json(indent=1)})
-        keep = {f"{r.document.sha256}.json" for r in results}
+        keep = {f"{d.sha256}.json" for d in documents}
         if self.results_dir.is_dir():
             for stale in self.results_dir.glob("*.json"):
                 if stale.name not in keep:

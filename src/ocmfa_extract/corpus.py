@@ -5,6 +5,10 @@ share the key ``songruan``); every id is derived from content (the name key, or 
 document's hash and the offsets), so reruns, new documents and reordering leave the ids
 of unchanged records unchanged. Records come out in a fixed order: documents by id, and
 within a document by offset.
+
+The build takes two passes over the results in document order, so that a large corpus
+can be streamed from the result cache one document at a time: :class:`PeopleIndex`
+gathers who is named where, then :func:`document_records` makes each document's records.
 """
 
 from __future__ import annotations
@@ -41,112 +45,137 @@ class CorpusRecords:
 
 
 def _canonical_name(forms: Iterable[str]) -> str:
-    """The most complete form: the longest, then the one with most marks ("Ru'an"), then A–Z."""
+    """The most complete form: the longest, then the first in A–Z order."""
     return min(forms, key=lambda form: (-len(form), form))
 
 
-def build_records(results: Iterable[DocumentResult]) -> CorpusRecords:
-    """Merge per-document results into corpus records with stable ids."""
-    ordered = sorted(results, key=lambda result: result.document.doc_id)
-    texts = {result.document.doc_id: result.text for result in ordered}
-    context = {"texts": texts}
-    records = CorpusRecords(documents=[result.document for result in ordered])
+@dataclass
+class PeopleIndex:
+    """Who is named where, gathered over the whole corpus (the first pass)."""
 
-    # People: the corpus key of a person is the name key of their canonical name in a document.
-    names: dict[str, set[str]] = {}
-    surfaces: dict[str, set[str]] = {}
-    mentions: dict[str, list[Span]] = {}
-    first_seen: dict[str, tuple[str, int]] = {}
-    local_to_corpus: dict[tuple[str, str], str] = {}
-    for result in ordered:
+    names: dict[str, set[str]] = field(default_factory=dict)
+    surfaces: dict[str, set[str]] = field(default_factory=dict)
+    mentions: dict[str, list[tuple[str, int, int, str]]] = field(default_factory=dict)
+    first_seen: dict[str, tuple[str, int]] = field(default_factory=dict)
+    corpus_key: dict[tuple[str, str], str] = field(default_factory=dict)  # (doc_id, local key) -> key
+
+    def add(self, result: DocumentResult) -> None:
+        """Take in one document's people and mentions, checking each mention's offsets."""
         doc_id = result.document.doc_id
+        context = {"texts": {doc_id: result.text}}
         for person in result.people:
-            corpus_key = name_key(person.name)
-            local_to_corpus[(doc_id, person.key)] = corpus_key
-            names.setdefault(corpus_key, set()).add(person.name)
+            key = name_key(person.name)
+            self.corpus_key[(doc_id, person.key)] = key
+            self.names.setdefault(key, set()).add(person.name)
         for mention in result.mentions:
-            corpus_key = local_to_corpus[(doc_id, mention.person_key)]
-            surfaces.setdefault(corpus_key, set()).add(mention.text)
-            span = Span(doc_id=doc_id, start=mention.start, end=mention.end, text=mention.text)
-            mentions.setdefault(corpus_key, []).append(span)
-            first_seen.setdefault(corpus_key, (doc_id, mention.start))
+            key = self.corpus_key[(doc_id, mention.person_key)]
+            Span.model_validate(
+                {"doc_id": doc_id, "start": mention.start, "end": mention.end, "text": mention.text}, context=context
+            )
+            self.surfaces.setdefault(key, set()).add(mention.text)
+            self.mentions.setdefault(key, []).append((doc_id, mention.start, mention.end, mention.text))
+            self.first_seen.setdefault(key, (doc_id, mention.start))
 
-    canonical = {key: _canonical_name(forms) for key, forms in names.items()}
-    for key in sorted(mentions, key=lambda k: first_seen[k]):
+    def canonical(self, key: str) -> str:
+        """A person's canonical name."""
+        return _canonical_name(self.names[key])
+
+    def people(self) -> list[PersonRecord]:
+        """One record per person, in order of first mention (offsets checked in :meth:`add`)."""
+        records: list[PersonRecord] = []
+        for key in sorted(self.mentions, key=lambda k: self.first_seen[k]):
+            name = self.canonical(key)
+            records.append(
+                PersonRecord.model_validate(
+                    {
+                        "person_id": person_id_for(key),
+                        "name": name,
+                        "aliases": sorted(self.surfaces[key] - {name}),
+                        "mentions": [
+                            {"doc_id": doc_id, "start": start, "end": end, "text": text}
+                            for doc_id, start, end, text in self.mentions[key]
+                        ],
+                    }
+                )
+            )
+        return records
+
+
+def _span(doc_id: str, text: str, start: int, end: int) -> dict[str, object]:
+    return {"doc_id": doc_id, "start": start, "end": end, "text": text[start:end]}
+
+
+def document_records(
+    result: DocumentResult, index: PeopleIndex
+) -> tuple[list[RoleRecord], list[DateRecord], list[StatementRecord]]:
+    """One document's roles, dates and statements, validated against its text (second pass)."""
+    doc_id, sha, text = result.document.doc_id, result.document.sha256, result.text
+    context = {"texts": {doc_id: text}}
+    roles: list[RoleRecord] = []
+    for role in sorted(result.roles, key=lambda r: (r.evidence_start, r.evidence_end, r.person_key, r.title)):
+        key = index.corpus_key[(doc_id, role.person_key)]
         record = {
+            "role_id": stable_id(
+                "role", sha, role.evidence_start, role.evidence_end, key, role.title, role.organization
+            ),
             "person_id": person_id_for(key),
-            "name": canonical[key],
-            "aliases": sorted(surfaces[key] - {canonical[key]}),
-            "mentions": [span.model_dump() for span in mentions[key]],
+            "person": index.canonical(key),
+            "title": role.title,
+            "organization": role.organization,
+            "start": role.start,
+            "end": role.end,
+            "current": role.current,
+            "doc_id": doc_id,
+            "evidence": _span(doc_id, text, role.evidence_start, role.evidence_end),
+            "rule_id": role.rule_id,
         }
-        records.people.append(PersonRecord.model_validate(record, context=context))
+        roles.append(RoleRecord.model_validate(record, context=context))
+    dates: list[DateRecord] = []
+    for date in result.dates:
+        record = {
+            "date_id": stable_id("date", sha, date.start, date.end),
+            "doc_id": doc_id,
+            "text": text[date.start : date.end],
+            "start": date.start,
+            "end": date.end,
+            "value": date.value,
+            "end_value": date.end_value,
+            "rule_id": date.rule_id,
+        }
+        dates.append(DateRecord.model_validate(record, context=context))
+    statements: list[StatementRecord] = []
+    for statement in sorted(result.statements, key=lambda s: (s.evidence_start, s.content_start)):
+        key = index.corpus_key.get((doc_id, statement.speaker_key)) if statement.speaker_key else None
+        record = {
+            "statement_id": stable_id(
+                "statement", sha, statement.evidence_start, statement.content_start, statement.content_end
+            ),
+            "doc_id": doc_id,
+            "speaker": index.canonical(key) if key else statement.speaker,
+            "speaker_type": statement.speaker_type,
+            "speaker_id": person_id_for(key) if key else None,
+            "cue": statement.cue,
+            "content": text[statement.content_start : statement.content_end],
+            "direct": statement.direct,
+            "date": statement.date,
+            "evidence": _span(doc_id, text, statement.evidence_start, statement.evidence_end),
+            "content_span": _span(doc_id, text, statement.content_start, statement.content_end),
+            "rule_id": statement.rule_id,
+        }
+        statements.append(StatementRecord.model_validate(record, context=context))
+    return roles, dates, statements
 
+
+def build_records(results: Iterable[DocumentResult]) -> CorpusRecords:
+    """Merge per-document results held in memory into corpus records with stable ids."""
+    ordered = sorted(results, key=lambda result: result.document.doc_id)
+    index = PeopleIndex()
     for result in ordered:
-        doc_id, sha = result.document.doc_id, result.document.sha256
-        text = result.text
-        for role in sorted(result.roles, key=lambda r: (r.evidence_start, r.evidence_end, r.person_key, r.title)):
-            key = local_to_corpus[(doc_id, role.person_key)]
-            evidence = {
-                "doc_id": doc_id,
-                "start": role.evidence_start,
-                "end": role.evidence_end,
-                "text": text[role.evidence_start : role.evidence_end],
-            }
-            record = {
-                "role_id": stable_id(
-                    "role", sha, role.evidence_start, role.evidence_end, key, role.title, role.organization
-                ),
-                "person_id": person_id_for(key),
-                "person": canonical[key],
-                "title": role.title,
-                "organization": role.organization,
-                "start": role.start,
-                "end": role.end,
-                "current": role.current,
-                "doc_id": doc_id,
-                "evidence": evidence,
-                "rule_id": role.rule_id,
-            }
-            records.roles.append(RoleRecord.model_validate(record, context=context))
-        for date in result.dates:
-            record = {
-                "date_id": stable_id("date", sha, date.start, date.end),
-                "doc_id": doc_id,
-                "text": text[date.start : date.end],
-                "start": date.start,
-                "end": date.end,
-                "value": date.value,
-                "end_value": date.end_value,
-                "rule_id": date.rule_id,
-            }
-            records.dates.append(DateRecord.model_validate(record, context=context))
-        for statement in sorted(result.statements, key=lambda s: (s.evidence_start, s.content_start)):
-            key = local_to_corpus.get((doc_id, statement.speaker_key)) if statement.speaker_key else None
-            record = {
-                "statement_id": stable_id(
-                    "statement", sha, statement.evidence_start, statement.content_start, statement.content_end
-                ),
-                "doc_id": doc_id,
-                "speaker": canonical[key] if key else statement.speaker,
-                "speaker_type": statement.speaker_type,
-                "speaker_id": person_id_for(key) if key else None,
-                "cue": statement.cue,
-                "content": text[statement.content_start : statement.content_end],
-                "direct": statement.direct,
-                "date": statement.date,
-                "evidence": {
-                    "doc_id": doc_id,
-                    "start": statement.evidence_start,
-                    "end": statement.evidence_end,
-                    "text": text[statement.evidence_start : statement.evidence_end],
-                },
-                "content_span": {
-                    "doc_id": doc_id,
-                    "start": statement.content_start,
-                    "end": statement.content_end,
-                    "text": text[statement.content_start : statement.content_end],
-                },
-                "rule_id": statement.rule_id,
-            }
-            records.statements.append(StatementRecord.model_validate(record, context=context))
+        index.add(result)
+    records = CorpusRecords(documents=[result.document for result in ordered], people=index.people())
+    for result in ordered:
+        roles, dates, statements = document_records(result, index)
+        records.roles += roles
+        records.dates += dates
+        records.statements += statements
     return records

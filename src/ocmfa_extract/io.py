@@ -12,8 +12,10 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import charset_normalizer
 from pydantic import BaseModel
@@ -171,21 +173,38 @@ def jsonl(records: Iterable[BaseModel]) -> str:
     return "".join(record.model_dump_json() + "\n" for record in records)
 
 
-def write_files_atomically(directory: Path, files: dict[str, str]) -> None:
-    """Write every file to a temporary name first, then rename them all into place."""
+@contextmanager
+def atomic_files(directory: Path, names: Iterable[str]) -> Iterator[dict[str, TextIO]]:
+    """Open temporary files for ``names`` in ``directory``; rename them all into place on success.
+
+    The caller writes each file as a stream; if anything fails before the end, no target
+    file is touched and the temporary files are removed.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
+    streams: dict[str, TextIO] = {}
+    temporaries: dict[str, Path] = {}
     try:
-        for name, content in files.items():
+        for name in names:
             handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
             os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(content)
-                stream.flush()
-                os.fsync(stream.fileno())
-            staged.append((name, Path(temporary)))
-        for name, temporary in staged:
+            temporaries[name] = Path(temporary)
+            streams[name] = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
+        yield streams
+        for stream in streams.values():
+            stream.flush()
+            os.fsync(stream.fileno())
+            stream.close()
+        for name, temporary in temporaries.items():
             os.replace(temporary, directory / name)
     finally:
-        for _, temporary in staged:
+        for stream in streams.values():
+            stream.close()
+        for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
+
+
+def write_files_atomically(directory: Path, files: dict[str, str]) -> None:
+    """Write every file to a temporary name first, then rename them all into place."""
+    with atomic_files(directory, files) as streams:
+        for name, content in files.items():
+            streams[name].write(content)

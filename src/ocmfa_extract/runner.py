@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,13 +12,14 @@ from spacy.language import Language
 
 from .cache import ResultCache, pipeline_fingerprint
 from .components.rules import cached_patterns, patterns_dir_or_default
-from .corpus import CorpusRecords, build_records
+from .corpus import CorpusRecords, PeopleIndex, build_records, document_records
 from .extract import DocumentResult, document_result
 from .io import (
     DEFAULT_MAX_BYTES,
     TEXTS_DIR,
     InputError,
     LoadedDocument,
+    atomic_files,
     error_record,
     find_sources,
     jsonl,
@@ -87,35 +88,33 @@ def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | ErrorRecord:
     return extract_one(_worker_nlp, loaded)
 
 
-def extract_documents(
-    documents: Sequence[LoadedDocument],
-    patterns_dir: str | Path | None = None,
-    on_progress: Callable[[int], None] | None = None,
-    workers: int = 1,
-) -> tuple[list[DocumentResult], list[ErrorRecord]]:
-    """Run the pipeline over loaded documents, in ``workers`` processes, in input order.
+def iter_extractions(
+    documents: Sequence[LoadedDocument], patterns_dir: str | Path | None = None, workers: int = 1
+) -> Iterator[DocumentResult | ErrorRecord]:
+    """Extract documents in ``workers`` processes, yielding each outcome in input order.
 
     Extraction is a pure function of a document's text and the patterns, so the
     documents can be shared out among processes and the results are the same.
     """
     directory = str(patterns_dir_or_default(patterns_dir))
-    results: list[DocumentResult] = []
-    errors: list[ErrorRecord] = []
-
-    def collect(outcome: DocumentResult | ErrorRecord) -> None:
-        (errors if isinstance(outcome, ErrorRecord) else results).append(outcome)
-        if on_progress is not None:
-            on_progress(1)
-
     if workers <= 1 or len(documents) < 2:
         nlp = build_pipeline(directory)
         for loaded in documents:
-            collect(extract_one(nlp, loaded))
-        return results, errors
+            yield extract_one(nlp, loaded)
+        return
     context = multiprocessing.get_context("spawn")
     with context.Pool(min(workers, len(documents)), initializer=_start_worker, initargs=(directory,)) as pool:
-        for outcome in pool.imap(_extract_in_worker, documents, chunksize=4):
-            collect(outcome)
+        yield from pool.imap(_extract_in_worker, documents, chunksize=4)
+
+
+def extract_documents(
+    documents: Sequence[LoadedDocument], patterns_dir: str | Path | None = None, workers: int = 1
+) -> tuple[list[DocumentResult], list[ErrorRecord]]:
+    """Extract documents into a list of results and a list of errors."""
+    results: list[DocumentResult] = []
+    errors: list[ErrorRecord] = []
+    for outcome in iter_extractions(documents, patterns_dir, workers):
+        (errors if isinstance(outcome, ErrorRecord) else results).append(outcome)
     return results, errors
 
 
@@ -213,69 +212,89 @@ def run(
     documents, errors = load_sources(sources, max_bytes)
     cache = ResultCache(out, pipeline_fingerprint(), patterns.digest, full=full)
     summary = RunSummary()
-    results: list[DocumentResult] = []
+    kept: dict[str, DocumentRecord] = {}  # sha256 -> the document record of this run
     to_extract: list[LoadedDocument] = []
     for loaded in documents:
         record = loaded.record
         previous = cache.previous.get(record.doc_id)
-        cached = cache.get(record.sha256)
         if previous is None:
             summary.new += 1
         elif previous.sha256 != record.sha256:
             summary.changed += 1
         else:
             summary.unchanged += 1
+        cached = cache.get(record.sha256)
         if cached is not None:
             # Found by content: it keeps what extraction read (title, date) and takes the current names.
-            document = record.model_copy(
+            kept[record.sha256] = record.model_copy(
                 update={"title": cached.document.title, "published": cached.document.published}
             )
-            results.append(cached.model_copy(update={"document": document}))
         else:
             to_extract.append(loaded)
     current = {loaded.record.doc_id for loaded in documents}
     for doc_id, entry in sorted(cache.previous.items()):
         if doc_id in current:
             continue
-        kept = cache.get(entry.sha256) if keep_missing else None
-        if kept is not None:
-            results.append(kept)
+        missing = cache.get(entry.sha256) if keep_missing else None
+        if missing is not None:
+            kept[entry.sha256] = missing.document
         else:
             summary.removed += 1
     if on_total is not None:
         on_total(len(to_extract))
-    if to_extract:
-        extracted, failures = extract_documents(to_extract, directory, on_progress, workers)
-        errors += failures
-        for result in extracted:
-            cache.put(result)
-        results += extracted
-        summary.extracted = len(extracted)
-    records = build_records(results)
-    write_outputs(out, records, errors, results)
-    cache.commit(results)
-    summary.documents = len(records.documents)
-    summary.people = len(records.people)
-    summary.roles = len(records.roles)
-    summary.dates = len(records.dates)
-    summary.statements = len(records.statements)
+    # Each new result goes to the cache at once: memory holds one document's result at a time.
+    for outcome in iter_extractions(to_extract, directory, workers):
+        if isinstance(outcome, ErrorRecord):
+            errors.append(outcome)
+        else:
+            cache.put(outcome)
+            kept[outcome.document.sha256] = outcome.document
+            summary.extracted += 1
+        if on_progress is not None:
+            on_progress(1)
+    documents_in_order = sorted(kept.values(), key=lambda record: record.doc_id)
+
+    def results() -> Iterator[DocumentResult]:
+        for record in documents_in_order:
+            result = cache.load(record.sha256)
+            yield result if result.document == record else result.model_copy(update={"document": record})
+
+    counts = write_outputs(out, results, errors)
+    cache.commit(documents_in_order)
+    summary.documents = len(documents_in_order)
+    summary.people, summary.roles, summary.dates, summary.statements = counts
     summary.errors = errors
     return summary
 
 
 def write_outputs(
-    out: Path, records: CorpusRecords, errors: list[ErrorRecord], results: Sequence[DocumentResult] = ()
-) -> None:
-    """Write the six output files of the contract, each replaced whole."""
-    files = {
-        "documents.jsonl": jsonl(records.documents),
-        "people.jsonl": jsonl(records.people),
-        "roles.jsonl": jsonl(records.roles),
-        "dates.jsonl": jsonl(records.dates),
-        "statements.jsonl": jsonl(records.statements),
-        "errors.jsonl": jsonl(sorted(errors, key=lambda error: error.path)),
-    }
-    texts = {Path(r.document.text_path).name: r.text for r in results if r.document.text_path}
-    if texts:  # the text an HTML page's offsets refer to
-        write_files_atomically(out / TEXTS_DIR, texts)
-    write_files_atomically(out, files)
+    out: Path, results: Callable[[], Iterable[DocumentResult]], errors: list[ErrorRecord]
+) -> tuple[int, int, int, int]:
+    """Write the six output files of the contract, each replaced whole.
+
+    Two passes over the results, one document at a time: the first gathers the people,
+    the second writes each document's records. Returns the numbers of people, roles,
+    dates and statements.
+    """
+    index = PeopleIndex()
+    for result in results():
+        index.add(result)
+    roles = dates = statements = 0
+    with atomic_files(out, OUTPUT_FILES) as streams:
+        for result in results():
+            document_roles, document_dates, document_statements = document_records(result, index)
+            streams["documents.jsonl"].write(jsonl([result.document]))
+            streams["roles.jsonl"].write(jsonl(document_roles))
+            streams["dates.jsonl"].write(jsonl(document_dates))
+            streams["statements.jsonl"].write(jsonl(document_statements))
+            roles, dates, statements = (
+                roles + len(document_roles),
+                dates + len(document_dates),
+                statements + len(document_statements),
+            )
+            if result.document.text_path:  # the text an HTML page's offsets refer to
+                write_files_atomically(out / TEXTS_DIR, {Path(result.document.text_path).name: result.text})
+        people = index.people()
+        streams["people.jsonl"].write(jsonl(people))
+        streams["errors.jsonl"].write(jsonl(sorted(errors, key=lambda error: error.path)))
+    return len(people), roles, dates, statements
