@@ -128,6 +128,7 @@ class NameLexicons:
     title_words: frozenset[str]
     surname_first: frozenset[str]
     kin_words: frozenset[str]
+    lowercase_words: frozenset[str]  # lower-case words that still carry a flag
 
     @classmethod
     def from_patterns(cls, patterns: Patterns) -> NameLexicons:
@@ -149,6 +150,11 @@ class NameLexicons:
             title_words=frozenset(title_words),
             surname_first=patterns.lexicon("surname_first"),
             kin_words=patterns.lexicon("kin_words"),
+            lowercase_words=frozenset(title_words)
+            | patterns.lexicon("honorifics")
+            | patterns.lexicon("kin_words")
+            | patterns.lexicon("pinyin_syllables")
+            | patterns.lexicon("romanised_syllables"),
         )
 
     def is_syllables(self, word: str, most: int = 2) -> bool:
@@ -165,22 +171,45 @@ class NameLexicons:
 
 
 def tag_name_parts(doc: Doc, lexicons: NameLexicons) -> None:
-    """Set the ``token._.ocmfa_<kind>`` attributes the people patterns match on."""
+    """Set the ``token._.ocmfa_<kind>`` attributes the people patterns match on.
+
+    Only true values are set (false is the default), and most tokens, in lower case and
+    in no lexicon, are passed over after two set look-ups: this runs on every token.
+    """
     for token in doc:
+        text = token.text
+        if not text[:1].isupper() and text.lower() not in lexicons.lowercase_words:
+            continue
         lower = strip_accents(token.lower_.rstrip("."))
-        token._.ocmfa_honorific = lower in lexicons.honorifics
-        token._.ocmfa_title_word = lower in lexicons.title_words
-        name_like = is_name_word(token.text) and lower not in lexicons.not_name_words
-        cap = name_like and lower not in STOP_WORDS and lower not in lexicons.title_words
-        cap = cap and not token._.ocmfa_honorific
-        token._.ocmfa_cap = cap
-        token._.ocmfa_syllable = lexicons.is_syllables(lower, most=1) if token.is_alpha else False
-        token._.ocmfa_cn_surname = cap and lower in lexicons.cn_surnames
-        token._.ocmfa_cn_given = cap and lexicons.is_syllables(lower)
-        token._.ocmfa_given_name = cap and lower in lexicons.given_names
-        token._.ocmfa_surname = cap and lower in lexicons.surnames
-        token._.ocmfa_surname_first = cap and lower in lexicons.surname_first
-        token._.ocmfa_kin = lower in lexicons.kin_words
+        flags = token._
+        honorific = lower in lexicons.honorifics
+        if honorific:
+            flags.ocmfa_honorific = True
+        if lower in lexicons.title_words:
+            flags.ocmfa_title_word = True
+        if lower in lexicons.kin_words:
+            flags.ocmfa_kin = True
+        if token.is_alpha and lexicons.is_syllables(lower, most=1):
+            flags.ocmfa_syllable = True
+        cap = (
+            not honorific
+            and is_name_word(text)
+            and lower not in lexicons.not_name_words
+            and lower not in STOP_WORDS
+            and lower not in lexicons.title_words
+        )
+        if not cap:
+            continue
+        flags.ocmfa_cap = True
+        for kind, present in (
+            ("cn_surname", lower in lexicons.cn_surnames),
+            ("cn_given", lexicons.is_syllables(lower)),
+            ("given_name", lower in lexicons.given_names),
+            ("surname", lower in lexicons.surnames),
+            ("surname_first", lower in lexicons.surname_first),
+        ):
+            if present:
+                setattr(flags, f"ocmfa_{kind}", True)
 
 
 @Language.factory(
