@@ -184,25 +184,37 @@ def find_layout(text: str) -> Layout:
     return layout
 
 
-def _set_sentence_starts(doc: Doc) -> None:
-    """Mark sentence starts at line breaks and after sentence-final punctuation."""
+def _set_sentence_starts(doc: Doc) -> list[int]:
+    """Mark sentence starts at line breaks and after sentence-final punctuation.
+
+    Only the starts are set: every assignment to ``is_sent_start`` checks the whole
+    document's annotation, and a token left unset does not start a sentence. Returns the
+    indices of the starting tokens.
+    """
+    starts: list[int] = []
     after_break = True
     pending_end = False
     for token in doc:
+        text = token.text
         if token.is_space:
-            if "\n" in token.text or "\r" in token.text:
-                after_break = True
-            token.is_sent_start = token.i == 0
+            after_break = after_break or "\n" in text or "\r" in text
             continue
-        starts = after_break or (
-            pending_end and (token.text[:1].isupper() or token.text[:1].isdigit() or token.text in _OPENERS)
-        )
-        token.is_sent_start = starts or token.i == 0
+        if (
+            token.i == 0
+            or after_break
+            or (pending_end and (text[:1].isupper() or text[:1].isdigit() or text in _OPENERS))
+        ):
+            token.is_sent_start = True
+            starts.append(token.i)
         after_break = False
-        if token.text in _SENTENCE_END:
+        if text in _SENTENCE_END:
             pending_end = True
-        elif not (pending_end and token.text in _CLOSERS):
+        elif not (pending_end and text in _CLOSERS):
             pending_end = False
+    if len(doc) and (not starts or starts[0] != 0):
+        doc[0].is_sent_start = True
+        starts.insert(0, 0)
+    return starts
 
 
 @Language.factory("ocmfa_layout", assigns=["token.is_sent_start", "doc._.ocmfa_layout", "doc._.ocmfa_sentences"])
@@ -216,8 +228,10 @@ class LayoutComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate ``doc`` with its layout and sentence boundaries."""
-        _set_sentence_starts(doc)
-        doc._.ocmfa_sentences = list(doc.sents)
-        doc._.ocmfa_sentence_starts = [sentence.start for sentence in doc._.ocmfa_sentences]
+        starts = _set_sentence_starts(doc)
+        doc._.ocmfa_sentences = [
+            Span(doc, start, end) for start, end in zip(starts, [*starts[1:], len(doc)], strict=True)
+        ]
+        doc._.ocmfa_sentence_starts = starts
         doc._.ocmfa_layout = find_layout(doc.text)
         return doc
