@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ocmfa_extract.components.layout import find_layout
 
 ARTICLE = """= Foreign Affairs Office of Somewhere =
@@ -64,3 +66,9 @@ def test_layout_paragraphs_split_at_indentation():
     text = "Title line\n\n     First paragraph here.\n     Second paragraph here.\n"
     layout = find_layout(text)
     assert [p.text for p in layout.paragraphs] == ["Title line", "First paragraph here.", "Second paragraph here."]
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "x"])
+def test_layout_tiny_documents(nlp, text):
+    doc = nlp(text)
+    assert "".join(s.text_with_ws for s in doc._.ocmfa_sentences) == (text if len(doc) else "")

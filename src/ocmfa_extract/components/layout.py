@@ -229,9 +229,8 @@ class LayoutComponent:
     def __call__(self, doc: Doc) -> Doc:
         """Annotate ``doc`` with its layout and sentence boundaries."""
         starts = _set_sentence_starts(doc)
-        doc._.ocmfa_sentences = [
-            Span(doc, start, end) for start, end in zip(starts, [*starts[1:], len(doc)], strict=True)
-        ]
+        ends = [*starts[1:], len(doc)] if starts else []
+        doc._.ocmfa_sentences = [Span(doc, start, end) for start, end in zip(starts, ends, strict=True)]
         doc._.ocmfa_sentence_starts = starts
         doc._.ocmfa_layout = find_layout(doc.text)
         return doc
