@@ -17,6 +17,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -187,9 +189,9 @@ def find_layout(text: str) -> Layout:
 def _set_sentence_starts(doc: Doc) -> list[int]:
     """Mark sentence starts at line breaks and after sentence-final punctuation.
 
-    Only the starts are set: every assignment to ``is_sent_start`` checks the whole
-    document's annotation, and a token left unset does not start a sentence. Returns the
-    indices of the starting tokens.
+    The starts are found in one pass and set in one call (``Doc.from_array``): setting
+    ``token.is_sent_start`` token by token checks the whole document each time, which is
+    quadratic on a long document. Returns the indices of the starting tokens.
     """
     starts: list[int] = []
     after_break = True
@@ -200,11 +202,10 @@ def _set_sentence_starts(doc: Doc) -> list[int]:
             after_break = after_break or "\n" in text or "\r" in text
             continue
         if (
-            token.i == 0
+            not starts
             or after_break
             or (pending_end and (text[:1].isupper() or text[:1].isdigit() or text in _OPENERS))
         ):
-            token.is_sent_start = True
             starts.append(token.i)
         after_break = False
         if text in _SENTENCE_END:
@@ -212,8 +213,10 @@ def _set_sentence_starts(doc: Doc) -> list[int]:
         elif not (pending_end and text in _CLOSERS):
             pending_end = False
     if len(doc) and (not starts or starts[0] != 0):
-        doc[0].is_sent_start = True
         starts.insert(0, 0)
+    flags = numpy.zeros((len(doc), 1), dtype="uint64")  # 1: starts a sentence; 0: does not
+    flags[starts, 0] = 1
+    doc.from_array([SENT_START], flags)
     return starts
 
 

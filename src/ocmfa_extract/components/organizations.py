@@ -17,6 +17,7 @@ Reads the tokens, ``doc._.ocmfa_layout`` and ``doc.spans["ocmfa_people"]``. Adds
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -38,10 +39,11 @@ for _name in ("ocmfa_subject", "ocmfa_acronyms"):
         Doc.set_extension(_name, default=None)
 
 
-def content_words(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def content_words(text: str) -> frozenset[str]:
     """The lowercased words of a name without stop words and possessives."""
     words = re.findall(r"[A-Za-z][A-Za-z\-]*", text.replace("’", "'"))
-    return {word.casefold() for word in words if word.casefold() not in STOP_WORDS and word != "s"}
+    return frozenset(word.casefold() for word in words if word.casefold() not in STOP_WORDS and word != "s")
 
 
 def _is_name_word(token: Token) -> bool:

@@ -331,15 +331,15 @@ class PeopleComponent:
         """
         full_names = [span for span in names if len(span) > 1]
         # "Mr Ao Ieong" after "Ao Ieong Kin Fai": the start of a longer name is that name.
-        longer = {tuple(t.text for t in span): name_key(span.text) for span in full_names}
+        longer: dict[tuple[str, ...], str] = {}  # every proper prefix of a name -> that name's key
+        for span in sorted(full_names, key=len):
+            words = tuple(t.text for t in span)
+            for cut in range(2, len(words)):
+                longer[words[:cut]] = name_key(span.text)
         by_surname: dict[str, list[tuple[int, str]]] = {}
         mentions: list[Span] = []
         for span in full_names:
-            words = tuple(t.text for t in span)
-            key = next(
-                (k for w, k in longer.items() if len(w) > len(words) and w[: len(words)] == words),
-                name_key(span.text),
-            )
+            key = longer.get(tuple(t.text for t in span), name_key(span.text))
             mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=key))
             by_surname.setdefault(self._surname(span), []).append((span.start, key))
         title = doc._.ocmfa_layout.title

@@ -38,7 +38,7 @@ from .dates import DATES_KEY
 from .layout import InfoboxField, sentence_of, sentences
 from .organizations import ORGS_KEY, content_words
 from .people import PEOPLE_KEY, PRONOUNS_KEY
-from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
+from .rules import RangeIndex, cached_patterns, make_span_ruler, patterns_dir_or_default
 
 _SMALL_WORDS = frozenset({"of", "for", "on", "in", "and", "the", "to"})
 _APPOINTMENT = frozenset(
@@ -178,12 +178,17 @@ class _DocRoles:
         self.org_at = {span.start: span for span in doc.spans[ORGS_KEY]}
         self.dates = list(doc.spans[DATES_KEY])
         self.date_tokens = {i for span in self.dates for i in range(span.start, span.end)}
+        self.dates_by_token = RangeIndex(self.dates, lambda span: span.start)
+        self.dates_by_char = RangeIndex(self.dates, lambda span: span.start_char)
+        self.people_by_char = RangeIndex(doc.spans[PEOPLE_KEY], lambda span: span.start_char)
         self.ranks = {span.start for span in title_matches if span.label_ == "RANK"}
         self.tenure_words = {span.start: span.text.casefold() for span in title_matches if span.label_ == "TENURE"}
         heads = filter_spans([span for span in title_matches if span.label_ in {"TITLE", "TITLE_PLURAL"}])
         self.head_tokens = {i for span in heads for i in range(span.start, span.end)}
         self.titles = [self._grow_title(head) for head in heads]
         self.title_at = {i: title for title in self.titles for i in range(title.start, title.end)}
+        self.titles_by_token = RangeIndex(self.titles, lambda title: title.start)
+        self.titles_by_char = RangeIndex(self.titles, lambda title: doc[title.start].idx)
 
     # -- titles -------------------------------------------------------------------------
 
@@ -287,7 +292,7 @@ class _DocRoles:
             kind = _TENURE_EVENT_VERBS.get(verb.lower_)
             if kind is None:
                 continue
-            date = next((d for d in self.dates if verb.i < d.start <= verb.i + 6 and d.start < sentence.end), None)
+            date = next(iter(self.dates_by_token.between(verb.i + 1, min(verb.i + 7, sentence.end))), None)
             if date is None or self._word_before(date) not in _EVENT_PREPOSITIONS[kind]:
                 continue
             if kind == "start_since" and self._word_before(date) != "since":
@@ -362,7 +367,7 @@ class _DocRoles:
             if not heading_titles or person is None:
                 continue
             evidence = (item.line.start, item.line.end)
-            dates = [d for d in self.dates if item.body.start <= d.start_char < item.body.end]
+            dates = self.dates_by_char.between(item.body.start, item.body.end)
             tenure = self._tenure(dates[0]) if dates else {}
             title = heading_titles[0]
             if title.organization is None:
@@ -384,7 +389,7 @@ class _DocRoles:
                 next_start = titles[index + 1].start if index + 1 < len(titles) else None
                 title_end_char = self.doc[title.end - 1].idx + len(self.doc[title.end - 1])
                 limit = self.doc[next_start].idx if next_start is not None else segment_end
-                dates = [d for d in self.dates if title_end_char <= d.start_char < limit]
+                dates = self.dates_by_char.between(title_end_char, limit)
                 tenure = self._tenure(dates[0]) if dates else {}
                 facts.append(self._fact(person, title, evidence, "leader_list_note", **tenure))
             segment_start = segment_end + 1
@@ -408,7 +413,7 @@ class _DocRoles:
         facts: list[RoleFact] = []
         doc = self.doc
         evidence = (sentence.start_char, sentence.end_char)
-        for title in [t for t in self.titles if sentence.start <= t.start < sentence.end]:
+        for title in self.titles_by_token.between(sentence.start, sentence.end):
             # Title right before a name: "Commissioner X", "Vice Premier and Minister Y X".
             person = self._person_after(title.end, allow_title_chain=True)
             if person is not None:
@@ -557,7 +562,7 @@ class _DocRoles:
         cursor = index
         while cursor < limit and self.doc[cursor].lower_ in {"from", "since", "until", "between", "in"}:
             cursor += 1
-        date = next((d for d in self.dates if d.start == cursor), None)
+        date = next(iter(self.dates_by_token.between(cursor, cursor + 1)), None)
         if cursor == index or date is None:
             return index, {}
         return date.end, self._tenure(date)
@@ -571,13 +576,13 @@ class _DocRoles:
         something else ("a post she held until 2005, when she went back ... as counsellor").
         """
         clause_start, clause_end = self._clause(title, sentence)
-        dates = [d for d in self.dates if clause_start <= d.start < clause_end]
+        dates = self.dates_by_token.between(clause_start, clause_end)
         if not dates and self.doc[clause_start].lower_ == "when":
             # "..., a post she held until 2005, when she went back to Geneva as counsellor"
-            earlier = [d for d in self.dates if sentence.start <= d.start < clause_start]
+            earlier = self.dates_by_token.between(sentence.start, clause_start)
             return {"start": earlier[-1]._.ocmfa_date} if earlier else {}
         if not dates:
-            dates = [d for d in self.dates if sentence.start <= d.start <= sentence.start + 3 and d.end < title.start]
+            dates = [d for d in self.dates_by_token.between(sentence.start, sentence.start + 4) if d.end < title.start]
         dates = [d for d in dates if d.start >= title.end or self._word_before(d) not in {"until", "till"}]
         if not dates:
             return {}
@@ -585,11 +590,12 @@ class _DocRoles:
         ranged = nearest._.ocmfa_end_date is not None or self._word_before(nearest) in {"since", "until", "till"}
         tenure = self._tenure(nearest) if ranged or appointed else {}
         if "end" not in tenure:  # "..., a post she held until 2005"
-            next_title = min((t.start for t in self.titles if t.start > title.end), default=sentence.end)
+            following = self.titles_by_token.between(title.end + 1, sentence.end)
+            next_title = following[0].start if following else sentence.end
             ends = [
                 d
-                for d in self.dates
-                if title.end <= d.start < min(next_title, sentence.end) and self._word_before(d) in {"until", "till"}
+                for d in self.dates_by_token.between(title.end, next_title)
+                if self._word_before(d) in {"until", "till"}
             ]
             if ends:
                 tenure["end"] = ends[0]._.ocmfa_date
@@ -686,16 +692,11 @@ class _DocRoles:
 
     def _first_person(self, start_char: int, end_char: int) -> Span | None:
         return next(
-            (
-                span
-                for span in self.doc.spans[PEOPLE_KEY]
-                if start_char <= span.start_char and span.end_char <= end_char
-            ),
-            None,
+            (span for span in self.people_by_char.between(start_char, end_char) if span.end_char <= end_char), None
         )
 
     def _titles_between(self, start_char: int, end_char: int) -> list[Title]:
-        return [t for t in self.titles if start_char <= self.doc[t.start].idx < end_char]
+        return self.titles_by_char.between(start_char, end_char)
 
     @staticmethod
     def _tenure(date: Span) -> dict[str, object]:

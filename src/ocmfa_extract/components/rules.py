@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
@@ -58,3 +60,28 @@ def make_span_ruler(nlp: Language, name: str, rules: list[dict[str, Any]], *, ph
     ruler = SpanRuler(nlp, name=name, spans_key=None, phrase_matcher_attr=phrase_attr, validate=True)
     ruler.add_patterns(rules)
     return ruler
+
+
+T = TypeVar("T")
+
+
+class RangeIndex(Generic[T]):
+    """Items sorted by an offset, for "which items start between a and b" by bisection.
+
+    The components look things up by position many times per document; scanning every
+    span each time would make a long document quadratic.
+    """
+
+    def __init__(self, items: Iterable[T], offset: Callable[[T], int]) -> None:
+        """Sort ``items`` by ``offset``."""
+        self.items = sorted(items, key=offset)
+        self.offsets = [offset(item) for item in self.items]
+
+    def between(self, start: int, end: int) -> list[T]:
+        """The items whose offset is in ``[start, end)``, in order."""
+        return self.items[bisect_left(self.offsets, start) : bisect_left(self.offsets, end)]
+
+    def last_before(self, offset: int) -> T | None:
+        """The last item whose offset is at or before ``offset``."""
+        index = bisect_right(self.offsets, offset) - 1
+        return self.items[index] if index >= 0 else None

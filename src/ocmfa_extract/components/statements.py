@@ -40,7 +40,7 @@ from .layout import TextRange, sentence_of, sentences
 from .organizations import ORGS_KEY
 from .people import AUTHORED_TITLE, PEOPLE_KEY, PRONOUNS_KEY
 from .roles import TITLES_KEY
-from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
+from .rules import RangeIndex, cached_patterns, make_span_ruler, patterns_dir_or_default
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’"}
 _PREPOSITIONS = frozenset({"by", "of", "for", "from", "with", "to", "on", "at", "about", "against", "in", "after"})
@@ -161,6 +161,7 @@ class _DocStatements:
         # "study" after "would" is a verb, not a document.
         self.cues = [cue for cue in cues if not self._quoted(cue.start_char) and self._cue_is_plausible(cue)]
         self.people = list(doc.spans[PEOPLE_KEY]) + list(doc.spans[PRONOUNS_KEY])
+        self.cues_by_token = RangeIndex(self.cues, lambda cue: cue.start)
         self.orgs = list(doc.spans[ORGS_KEY])
         self.dates = list(doc.spans[DATES_KEY])
         self.names = doc._.ocmfa_people or {}
@@ -364,7 +365,7 @@ class _DocStatements:
     # -- one sentence ---------------------------------------------------------------------
 
     def _sentence_statement(self, sentence: Span) -> StatementFact | None:
-        cues = [cue for cue in self.cues if sentence.start <= cue.start < sentence.end]
+        cues = self.cues_by_token.between(sentence.start, sentence.end)
         main = next((cue for cue in cues if cue.label_ in {"SAY", "REACT", "ACCORDING"}), None)
         main = main or next((cue for cue in cues if cue.label_ == "PARTICIPLE"), None)
         if main is None:
