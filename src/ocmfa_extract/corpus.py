@@ -1,7 +1,7 @@
 """Build the corpus-wide records from per-document results.
 
-People are one record per name key across the corpus ("Song Ruan" and "Song Ru'an"
-share the key ``songruan``); every id is derived from content (the name key, or the
+People are one record per name key across the corpus ("Zhou Yuan" and "Zhou Yu'an"
+share the key ``zhouyuan``); every id is derived from content (the name key, or the
 document's hash and the offsets), so reruns, new documents and reordering leave the ids
 of unchanged records unchanged. Records come out in a fixed order: documents by id, and
 within a document by offset.

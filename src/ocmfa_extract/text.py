@@ -25,8 +25,8 @@ def name_key(name: str) -> str:
     """Return the comparison key of a person's name.
 
     Casefolded, accents and honorifics (Mr, Mrs, Ms, Dr, Madam, Sir) dropped, then every
-    character that is not a letter or digit removed: "Mr Song Ru'an" and "Song Ruan" share
-    the key "songruan". This is the key of ``GOLD-FORMAT.md`` and of the people merge.
+    character that is not a letter or digit removed: "Mr Zhou Yu'an" and "Zhou Yuan" share
+    the key "zhouyuan". This is the key of ``GOLD-FORMAT.md`` and of the people merge.
     """
     words = _WORD.findall(strip_accents(name).casefold())
     while words and words[0].rstrip(".") in HONORIFICS:

@@ -376,7 +376,7 @@ class PeopleComponent:
         """The family name of a full name: first in East Asian order, else last.
 
         A name is in East Asian order when a rule for such names found it ("Yoon
-        Seo-yeon", "Tsang Kwok-wai") or when a Chinese surname opens it.
+        Seo-yeon", "Leung Chun-fai") or when a Chinese surname opens it.
         """
         first = span[0]
         chinese_order = first._.ocmfa_cn_surname and (span[1]._.ocmfa_cn_given or span[1]._.ocmfa_syllable)
