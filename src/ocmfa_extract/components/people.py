@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import LOWER, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -32,7 +33,7 @@ from spacy.util import filter_spans
 from ..patterns import Patterns
 from ..text import name_key, strip_accents
 from .layout import sentence_of
-from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
+from .rules import TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default
 
 PEOPLE_KEY = "ocmfa_people"
 TOKEN_KINDS: tuple[str, ...] = (
@@ -94,21 +95,30 @@ def resolve_pronouns(doc: Doc, mentions: list[Span], author: str | None) -> list
     father, X, ran a shop. She graduated ..." refers to Yoon, not to the father.
     """
     mention_at = {mention.start: mention for mention in mentions}
+    strings = doc.vocab.strings
+    first_person = strings["I"]
+    third_person = {strings[word] for word in _THIRD_PERSON}
+    # Only mentions and pronouns matter: look at their positions, not at every token.
+    pronoun_at = {
+        index: lower in third_person
+        for index, (orth, lower) in enumerate(doc.to_array([ORTH, LOWER]).tolist())
+        if lower in third_person or (orth == first_person and author is not None)
+    }
     resolved: list[Span] = []
     subjects: dict[int, str] = {}  # sentence start -> key of its subject
     last_subject: str | None = None
-    for token in doc:
-        sentence = sentence_of(doc, token.i).start
+    for index in sorted(mention_at.keys() | pronoun_at.keys()):
+        sentence = sentence_of(doc, index).start
         key: str | None = None
-        if token.i in mention_at:
-            key = mention_at[token.i].kb_id_
-        elif token.text == "I" and author is not None:
+        if index in mention_at:
+            key = mention_at[index].kb_id_
+        elif not pronoun_at[index]:  # "I", in a message or speech
             key = author
-            resolved.append(Span(doc, token.i, token.i + 1, label="PRONOUN", kb_id=key))
-        elif token.lower_ in _THIRD_PERSON:
+            resolved.append(Span(doc, index, index + 1, label="PRONOUN", kb_id=key))
+        else:
             key = subjects.get(sentence, last_subject)
             if key is not None:
-                resolved.append(Span(doc, token.i, token.i + 1, label="PRONOUN", kb_id=key))
+                resolved.append(Span(doc, index, index + 1, label="PRONOUN", kb_id=key))
         if key is not None and sentence not in subjects:
             subjects[sentence] = key
             last_subject = key
@@ -170,27 +180,46 @@ class NameLexicons:
         )
 
 
-def tag_name_parts(doc: Doc, lexicons: NameLexicons) -> None:
-    """Set the ``token._.ocmfa_<kind>`` attributes the people patterns match on.
+# A token's name-part kinds, one bit each (the ``token._.ocmfa_<kind>`` flags).
+KIND_BITS: dict[str, int] = {kind: 1 << index for index, kind in enumerate(TOKEN_KINDS)}
+ANY_KIND = (1 << len(TOKEN_KINDS)) - 1
+_RUN_WORD = 1 << len(TOKEN_KINDS)  # no name part, but may stand inside a name: "-", "bin", "J."
+_HYPHEN = _RUN_WORD << 1
 
-    Only true values are set (false is the default), and most tokens, in lower case and
-    in no lexicon, are passed over after two set look-ups: this runs on every token.
+
+class NameParts:
+    """Which name parts each token may be, from the lexicons.
+
+    A word's kinds depend only on its text, so they are computed once per distinct word
+    (by its vocabulary id) and kept; the cache is emptied when it grows past
+    ``cache_size`` words, so memory stays bounded on a long run.
     """
-    for token in doc:
-        text = token.text
+
+    def __init__(self, lexicons: NameLexicons, run_words: frozenset[str], cache_size: int = 200_000) -> None:
+        """Use ``lexicons``; ``run_words`` are the words people patterns name literally."""
+        self.lexicons = lexicons
+        self.run_words = run_words
+        self.cache_size = cache_size
+        self._kinds_by_orth: dict[int, int] = {}
+
+    def kinds_of_word(self, text: str) -> int:
+        """The kind bits of one word (``_RUN_WORD`` for one that may only stand inside a name)."""
+        lexicons = self.lexicons
+        bits = _HYPHEN if text == "-" else 0
+        if text[:1].isupper() or text.casefold() in self.run_words:
+            bits |= _RUN_WORD
         if not text[:1].isupper() and text.lower() not in lexicons.lowercase_words:
-            continue
-        lower = strip_accents(token.lower_.rstrip("."))
-        flags = token._
+            return bits
+        lower = strip_accents(text.lower().rstrip("."))
         honorific = lower in lexicons.honorifics
         if honorific:
-            flags.ocmfa_honorific = True
+            bits |= KIND_BITS["honorific"]
         if lower in lexicons.title_words:
-            flags.ocmfa_title_word = True
+            bits |= KIND_BITS["title_word"]
         if lower in lexicons.kin_words:
-            flags.ocmfa_kin = True
-        if token.is_alpha and lexicons.is_syllables(lower, most=1):
-            flags.ocmfa_syllable = True
+            bits |= KIND_BITS["kin"]
+        if text.isalpha() and lexicons.is_syllables(lower, most=1):
+            bits |= KIND_BITS["syllable"]
         cap = (
             not honorific
             and is_name_word(text)
@@ -199,8 +228,8 @@ def tag_name_parts(doc: Doc, lexicons: NameLexicons) -> None:
             and lower not in lexicons.title_words
         )
         if not cap:
-            continue
-        flags.ocmfa_cap = True
+            return bits
+        bits |= KIND_BITS["cap"]
         for kind, present in (
             ("cn_surname", lower in lexicons.cn_surnames),
             ("cn_given", lexicons.is_syllables(lower)),
@@ -209,7 +238,54 @@ def tag_name_parts(doc: Doc, lexicons: NameLexicons) -> None:
             ("surname_first", lower in lexicons.surname_first),
         ):
             if present:
-                setattr(flags, f"ocmfa_{kind}", True)
+                bits |= KIND_BITS[kind]
+        return bits
+
+    def tag(self, doc: Doc) -> list[int]:
+        """Return the kind bits of every token of ``doc`` and set its ``token._.ocmfa_<kind>`` flags.
+
+        Only true flags are set (false is the default), on the few tokens that have one.
+        """
+        cache = self._kinds_by_orth
+        if len(cache) > self.cache_size:
+            cache.clear()
+        strings = doc.vocab.strings
+        kinds: list[int] = []
+        for orth in doc.to_array(ORTH).tolist():
+            bits = cache.get(orth)
+            if bits is None:
+                bits = cache[orth] = self.kinds_of_word(strings[orth])
+            kinds.append(bits)
+        for index, bits in enumerate(kinds):
+            if bits & ANY_KIND:
+                flags = doc[index]._
+                for kind, bit in KIND_BITS.items():
+                    if bits & bit:
+                        setattr(flags, f"ocmfa_{kind}", True)
+        return kinds
+
+
+def name_runs(kinds: list[int]) -> list[tuple[int, int]]:
+    """The stretches of tokens a name can lie in: ``(start, end)`` token offsets.
+
+    A stretch is a run of tokens that are name parts, capitalised, named literally by a
+    people pattern, or follow a hyphen ("Chun-fai"), holding at least one name part.
+    People patterns are matched only inside these stretches.
+    """
+    runs: list[tuple[int, int]] = []
+    start = None
+    named = False
+    for index, bits in enumerate([*kinds, 0]):
+        in_run = bits & (ANY_KIND | _RUN_WORD) or (index > 0 and kinds[index - 1] & _HYPHEN)
+        if in_run and index < len(kinds):
+            if start is None:
+                start, named = index, False
+            named = named or bool(bits & ANY_KIND)
+            continue
+        if start is not None and named:
+            runs.append((start, index))
+        start = None
+    return runs
 
 
 @Language.factory(
@@ -230,24 +306,26 @@ class PeopleComponent:
         """Build the name matcher and the place gazetteer from ``patterns``."""
         self.lexicons = NameLexicons.from_patterns(patterns)
         self.street_prefixes = patterns.lexicon("street_prefixes")
-        self.ruler = make_span_ruler(nlp, f"{name}_candidates", patterns.rules["people"])
+        self.rules = TokenRuleMatcher(nlp, patterns.rules["people"])
+        self.name_parts = NameParts(self.lexicons, literal_words(patterns.rules["people"]))
         self.places = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.places.add("PLACE", [nlp.make_doc(place) for place in sorted(patterns.lexicon("places"))])
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate the person mentions of ``doc``."""
-        tag_name_parts(doc, self.lexicons)
+        kinds = self.name_parts.tag(doc)
         place_tokens = {i for _, start, end in self.places(doc) for i in range(start, end)}
+        matches = sorted({span for start, end in name_runs(kinds) for span in self.rules.match(doc[start:end])})
         # The longest candidate wins first, then is accepted or rejected whole: "Sun Yat-sen
         # Memorial Hall" must not leave "Sun Yat" behind.
-        candidates = [name for name in map(self._strip_context, self.ruler.match(doc)) if name is not None]
+        candidates = [name for name in map(self._strip_context, matches) if name is not None]
         candidates = filter_spans(candidates + self._layout_names(doc))
         names = [
             span
             for span in candidates
             if (len(span) > 1 or span.label_ == "CONTEXT") and self._acceptable(doc, span, place_tokens)
         ]
-        mentions = self._link_mentions(doc, names)
+        mentions = self._link_mentions(doc, names, kinds)
         doc.spans[PEOPLE_KEY] = mentions
         people: dict[str, str] = {}
         for span in mentions:
@@ -322,7 +400,7 @@ class PeopleComponent:
         hyphenated = {token.i + 1 for token in span if token.text == "-"}
         return 2 <= len(words) <= 4 and all(token._.ocmfa_cap or token.i in hyphenated for token in words)
 
-    def _link_mentions(self, doc: Doc, names: list[Span]) -> list[Span]:
+    def _link_mentions(self, doc: Doc, names: list[Span], kinds: list[int]) -> list[Span]:
         """Give every name its person key, and attach short forms to the full names.
 
         A one-word name ("Mr Song", "Lai") that is the family name of a full name in the
@@ -349,23 +427,29 @@ class PeopleComponent:
         )
         taken = {i for span in full_names for i in range(span.start, span.end)}
         single_words = {span.start: span for span in names if len(span) == 1}
-        for token in doc:
-            if token.i in taken:
+        # Only tokens that open a family name, or a one-word name, can add a mention.
+        strings = doc.vocab.strings
+        openers = {strings[word] for surname in by_surname for word in (surname, surname.split("-")[0])}
+        positions = sorted(
+            {index for index, orth in enumerate(doc.to_array(ORTH).tolist()) if orth in openers} | single_words.keys()
+        )
+        for index in positions:
+            if index in taken:
                 continue
             # A family name is one word, or three with a hyphen ("Al-Mansouri").
-            length = 3 if doc[token.i : token.i + 3].text in by_surname and token.i + 2 not in taken else 1
-            surname = doc[token.i : token.i + length]
-            before = doc[token.i - 1] if token.i > 0 else None
-            after = doc[surname.end] if surname.end < len(doc) else None
+            length = 3 if doc[index : index + 3].text in by_surname and index + 2 not in taken else 1
+            surname = doc[index : index + length]
+            before = kinds[index - 1] if index > 0 else 0
+            after = kinds[surname.end] if surname.end < len(doc) else 0
             if surname.text in by_surname:
-                if (after is not None and after._.ocmfa_cap) or (before is not None and before._.ocmfa_cap):
+                if (after | before) & KIND_BITS["cap"]:
                     continue  # part of some other name
-                key = self._nearest(by_surname[surname.text], token.i, main_person)
-                start = token.i - 1 if before is not None and before._.ocmfa_honorific else token.i
+                key = self._nearest(by_surname[surname.text], index, main_person)
+                start = index - 1 if before & KIND_BITS["honorific"] else index
                 mentions.append(Span(doc, start, surname.end, label="PERSON", span_id="surname_only", kb_id=key))
-                taken.update(range(token.i, surname.end))
-            elif token.i in single_words:
-                span = single_words[token.i]
+                taken.update(range(index, surname.end))
+            elif index in single_words:
+                span = single_words[index]
                 mentions.append(
                     Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=name_key(span.text))
                 )

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Span
 
 from ..patterns import Patterns, load_patterns
 
@@ -60,6 +62,51 @@ def make_span_ruler(nlp: Language, name: str, rules: list[dict[str, Any]], *, ph
     ruler = SpanRuler(nlp, name=name, spans_key=None, phrase_matcher_attr=phrase_attr, validate=True)
     ruler.add_patterns(rules)
     return ruler
+
+
+class TokenRuleMatcher:
+    """The token patterns of one rules file, matched on a ``Doc`` or on a ``Span`` of one.
+
+    :class:`~spacy.pipeline.SpanRuler` matches whole documents. A component that knows
+    where its rules can match (``ocmfa_people``: stretches of name-like tokens) calls
+    this on those stretches alone, so the matcher never reads the other tokens.
+    """
+
+    def __init__(self, nlp: Language, rules: list[dict[str, Any]]) -> None:
+        """Add every rule of ``rules`` (token patterns only), validated by spaCy."""
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.rule_of: dict[str, tuple[str, str]] = {}  # matcher key -> (label, rule id)
+        for rule in rules:
+            if not isinstance(rule["pattern"], list):
+                raise ValueError(f"rule {rule.get('id')!r}: only token patterns can be matched on a span")
+            key = f"{rule['label']}|{rule.get('id', '')}"
+            self.rule_of[key] = (rule["label"], rule.get("id", ""))
+            self.matcher.add(key, [rule["pattern"]])
+
+    def match(self, doclike: Doc | Span) -> list[Span]:
+        """Every match in ``doclike`` as a span of its document, labelled and with its rule id."""
+        found: list[Span] = []
+        for span in self.matcher(doclike, as_spans=True):
+            label, rule_id = self.rule_of[span.label_]
+            found.append(Span(span.doc, span.start, span.end, label=label, span_id=rule_id))
+        return found
+
+
+def literal_words(rules: list[dict[str, Any]]) -> frozenset[str]:
+    """The lower-cased words the token patterns of ``rules`` name literally.
+
+    Read from ``ORTH``, ``TEXT``, ``LOWER`` and ``NORM``, as a value or an ``IN`` list.
+    """
+    words: set[str] = set()
+    for rule in rules:
+        for token in rule["pattern"] if isinstance(rule["pattern"], list) else []:
+            for attr in ("ORTH", "TEXT", "LOWER", "NORM"):
+                value = token.get(attr)
+                if isinstance(value, str):
+                    words.add(value.casefold())
+                elif isinstance(value, dict) and isinstance(value.get("IN"), list):
+                    words.update(str(item).casefold() for item in value["IN"])
+    return frozenset(words)
 
 
 T = TypeVar("T")
