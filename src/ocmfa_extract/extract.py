@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Doc
 
 from .components.dates import DATES_KEY
+from .components.layout import document_text
 from .components.people import PEOPLE_KEY
 from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
 from .models import DocumentRecord
@@ -52,7 +53,7 @@ def document_result(doc: Doc, document: DocumentRecord) -> DocumentResult:
     statements = list(doc._.ocmfa_statements or [])
     return DocumentResult(
         document=document,
-        text=doc.text,
+        text=document_text(doc),
         people=people,
         mentions=mentions,
         roles=roles,

@@ -32,7 +32,7 @@ from spacy.util import filter_spans, registry
 
 from ..models import DateValue
 from ..patterns import Patterns
-from .layout import sentence_of
+from .layout import document_text, sentence_of
 from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
 
 DATES_KEY = "ocmfa_dates"
@@ -360,7 +360,7 @@ class DatesComponent:
         (8 February 2024)"), or a footer stamp ("Ends/Tuesday, March 5, 2019").
         """
         layout = doc._.ocmfa_layout
-        text = doc.text
+        text = document_text(doc)
         lines = layout.lines
         title = layout.title
         for line in lines[:6] + lines[-4:]:

@@ -2,6 +2,8 @@
 
 Reads only ``doc.text``. Adds:
 
+- ``doc._.ocmfa_text``: the text, joined once for every component (see :func:`document_text`);
+
 - sentence boundaries (``token.is_sent_start``): a line break always ends a sentence, and
   so does ``.``, ``!`` or ``?`` (with any closing quotes or brackets) before a word that
   starts with a capital, a digit or an opening quote;
@@ -18,7 +20,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -87,9 +89,17 @@ class Layout:
         return None
 
 
-for _name in ("ocmfa_layout", "ocmfa_sentences", "ocmfa_sentence_starts"):
+for _name in ("ocmfa_layout", "ocmfa_sentences", "ocmfa_sentence_starts", "ocmfa_text"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+
+def document_text(doc: Doc) -> str:
+    """The text of ``doc``, joined once and kept: ``doc.text`` joins every token each time it is read."""
+    text = doc._.ocmfa_text
+    if text is None:
+        text = doc._.ocmfa_text = doc.text
+    return text
 
 
 def sentences(doc: Doc) -> list[Span]:
@@ -196,9 +206,11 @@ def _set_sentence_starts(doc: Doc) -> list[int]:
     starts: list[int] = []
     after_break = True
     pending_end = False
-    for token in doc:
-        text = token.text
-        if token.is_space:
+    strings = doc.vocab.strings
+    # Read as integers, not Token objects: this runs over every token.
+    for index, (orth, is_space) in enumerate(doc.to_array([ORTH, IS_SPACE]).tolist()):
+        text = strings[orth]
+        if is_space:
             after_break = after_break or "\n" in text or "\r" in text
             continue
         if (
@@ -206,7 +218,7 @@ def _set_sentence_starts(doc: Doc) -> list[int]:
             or after_break
             or (pending_end and (text[:1].isupper() or text[:1].isdigit() or text in _OPENERS))
         ):
-            starts.append(token.i)
+            starts.append(index)
         after_break = False
         if text in _SENTENCE_END:
             pending_end = True
@@ -235,5 +247,5 @@ class LayoutComponent:
         ends = [*starts[1:], len(doc)] if starts else []
         doc._.ocmfa_sentences = [Span(doc, start, end) for start, end in zip(starts, ends, strict=True)]
         doc._.ocmfa_sentence_starts = starts
-        doc._.ocmfa_layout = find_layout(doc.text)
+        doc._.ocmfa_layout = find_layout(document_text(doc))
         return doc

@@ -35,7 +35,7 @@ from spacy.util import filter_spans
 from ..facts import RoleFact
 from ..patterns import Patterns
 from .dates import DATES_KEY
-from .layout import InfoboxField, sentence_of, sentences
+from .layout import InfoboxField, document_text, sentence_of, sentences
 from .organizations import ORGS_KEY, content_words
 from .people import PEOPLE_KEY, PRONOUNS_KEY
 from .rules import RangeIndex, cached_patterns, make_span_ruler, patterns_dir_or_default
@@ -171,7 +171,7 @@ class _DocRoles:
 
     def __init__(self, doc: Doc, title_matches: list[Span]) -> None:
         self.doc = doc
-        self.text = doc.text  # doc.text joins every token: read it once
+        self.text = document_text(doc)
         self.subject: str | None = doc._.ocmfa_subject
         people = list(doc.spans[PEOPLE_KEY]) + list(doc.spans[PRONOUNS_KEY])
         self.person_at = {i: span for span in people for i in range(span.start, span.end)}

@@ -36,7 +36,7 @@ from ..facts import StatementFact
 from ..models import DateValue
 from ..patterns import Patterns
 from .dates import DATES_KEY
-from .layout import TextRange, sentence_of, sentences
+from .layout import TextRange, document_text, sentence_of, sentences
 from .organizations import ORGS_KEY
 from .people import AUTHORED_TITLE, PEOPLE_KEY, PRONOUNS_KEY
 from .roles import TITLES_KEY
@@ -154,7 +154,7 @@ class _DocStatements:
 
     def __init__(self, doc: Doc, cues: list[Span]) -> None:
         self.doc = doc
-        self.text = doc.text  # doc.text joins every token: read it once
+        self.text = document_text(doc)
         self.quotes = find_quotes(self.text)
         self.titles = list(doc.spans[TITLES_KEY])
         # A capitalised cue inside a sentence is a name ("the United States"), not a verb;
@@ -408,7 +408,7 @@ class _DocStatements:
             if not (skippable or (telling and (token.is_title or token.is_upper or cursor in self._person_tokens()))):
                 break
             cursor += 1
-        return doc[index].idx if index < len(doc) else len(doc.text)
+        return doc[index].idx if index < len(doc) else len(self.text)
 
     def _person_tokens(self) -> set[int]:
         return {i for p in self.people for i in range(p.start, p.end)}
