@@ -33,7 +33,7 @@ from spacy.util import filter_spans, registry
 from ..models import DateValue
 from ..patterns import Patterns
 from .layout import document_text, sentence_of
-from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
+from .rules import CandidateRuns, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default
 
 DATES_KEY = "ocmfa_dates"
 
@@ -303,13 +303,17 @@ class DatesComponent:
 
     def __init__(self, nlp: Language, name: str, patterns: Patterns, normalizer: DateNormalizer) -> None:
         """Build the candidate matcher from ``patterns``."""
-        self.ruler = make_span_ruler(nlp, f"{name}_candidates", patterns.rules["dates"])
+        self.rules = TokenRuleMatcher(nlp, patterns.rules["dates"])
+        # Every date pattern token holds a digit or is a word some pattern names ("of", "May").
+        literals = literal_words(patterns.rules["dates"])
+        self.runs = CandidateRuns(lambda word: word.casefold() in literals or any(ch.isdigit() for ch in word))
         self.year_context = patterns.lexicon("year_context")
         self.normalize = normalizer
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate the date spans of ``doc`` and its published date."""
-        candidates = [span for span in filter_spans(self.ruler.match(doc)) if self._plausible(doc, span)]
+        matches = sorted({span for start, end in self.runs.runs(doc) for span in self.rules.match(doc[start:end])})
+        candidates = [span for span in filter_spans(matches) if self._plausible(doc, span)]
         doc._.ocmfa_published = self._published(doc, candidates)
         for index, span in enumerate(candidates):
             future = span.label_ in {"DATE_PARTIAL_MONTH", "REL_WEEKDAY"} and (

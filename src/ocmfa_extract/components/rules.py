@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import SpanRuler
@@ -107,6 +108,42 @@ def literal_words(rules: list[dict[str, Any]]) -> frozenset[str]:
                 elif isinstance(value, dict) and isinstance(value.get("IN"), list):
                     words.update(str(item).casefold() for item in value["IN"])
     return frozenset(words)
+
+
+class CandidateRuns:
+    """The stretches of a document where the token patterns of a rules file can match.
+
+    ``may_match(word)`` says whether a token with that text can be part of a match; it
+    depends only on the word, so it is asked once per distinct word and kept (the cache
+    is emptied past ``cache_size`` words, so memory stays bounded).
+    """
+
+    def __init__(self, may_match: Callable[[str], bool], cache_size: int = 200_000) -> None:
+        """Find runs of tokens for which ``may_match`` holds."""
+        self.may_match = may_match
+        self.cache_size = cache_size
+        self._by_orth: dict[int, bool] = {}
+
+    def runs(self, doc: Doc) -> list[tuple[int, int]]:
+        """The maximal runs of candidate tokens, as ``(start, end)`` token offsets."""
+        cache = self._by_orth
+        if len(cache) > self.cache_size:
+            cache.clear()
+        strings = doc.vocab.strings
+        runs: list[tuple[int, int]] = []
+        start = None
+        for index, orth in enumerate(doc.to_array(ORTH).tolist()):
+            candidate = cache.get(orth)
+            if candidate is None:
+                candidate = cache[orth] = self.may_match(strings[orth])
+            if candidate and start is None:
+                start = index
+            elif not candidate and start is not None:
+                runs.append((start, index))
+                start = None
+        if start is not None:
+            runs.append((start, len(doc)))
+        return runs
 
 
 T = TypeVar("T")
