@@ -22,13 +22,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache, partial
+from typing import Any
 
+import numpy
 from spacy.attrs import LOWER, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
 from ..patterns import Patterns
 from ..text import name_key, strip_accents
@@ -70,9 +74,17 @@ _SURNAME_FIRST_RULES = frozenset(
     }
 )
 
-for _kind in TOKEN_KINDS:
+#: The lexeme flag (``Vocab.add_flag``) that holds each kind. A word's kinds depend only on
+#: its text, so spaCy computes them once per word of the vocabulary, and the matcher reads
+#: them in its compiled loop, without a Python call per token.
+KIND_FLAGS: dict[str, int] = {kind: 40 + index for index, kind in enumerate(TOKEN_KINDS)}
+# Two more flags say where names can lie: a capitalised word or one a people pattern names
+# ("-", "bin", "J."), and the hyphen (the word after it may be a name's lower-case end).
+_RUN_WORD_FLAG = 40 + len(TOKEN_KINDS)
+_HYPHEN_FLAG = _RUN_WORD_FLAG + 1
+for _kind, _flag in KIND_FLAGS.items():
     if not Token.has_extension(f"ocmfa_{_kind}"):
-        Token.set_extension(f"ocmfa_{_kind}", default=False)
+        Token.set_extension(f"ocmfa_{_kind}", getter=lambda token, flag=_flag: token.check_flag(flag))
 for _name in ("ocmfa_people", "ocmfa_author"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
@@ -180,34 +192,43 @@ class NameLexicons:
         )
 
 
-# A token's name-part kinds, one bit each (the ``token._.ocmfa_<kind>`` flags).
+# A token's name-part kinds as bits, in the order of TOKEN_KINDS.
 KIND_BITS: dict[str, int] = {kind: 1 << index for index, kind in enumerate(TOKEN_KINDS)}
 ANY_KIND = (1 << len(TOKEN_KINDS)) - 1
-_RUN_WORD = 1 << len(TOKEN_KINDS)  # no name part, but may stand inside a name: "-", "bin", "J."
+_RUN_WORD = 1 << len(TOKEN_KINDS)
 _HYPHEN = _RUN_WORD << 1
+_FLAGS = [*KIND_FLAGS.values(), _RUN_WORD_FLAG, _HYPHEN_FLAG]
+_BIT_WEIGHTS = numpy.array([1 << index for index in range(len(_FLAGS))], dtype="uint64")
 
 
 class NameParts:
-    """Which name parts each token may be, from the lexicons.
+    """Which name parts a word may be, from the lexicons, kept as lexeme flags.
 
-    A word's kinds depend only on its text, so they are computed once per distinct word
-    (by its vocabulary id) and kept; the cache is emptied when it grows past
-    ``cache_size`` words, so memory stays bounded on a long run.
+    :meth:`install` registers one flag a kind with the vocabulary; spaCy then asks
+    :meth:`kinds_of_word` once for each word it meets, and ``token._.ocmfa_<kind>`` and
+    the people patterns read the flags.
     """
 
-    def __init__(self, lexicons: NameLexicons, run_words: frozenset[str], cache_size: int = 200_000) -> None:
+    def __init__(self, lexicons: NameLexicons, run_words: frozenset[str]) -> None:
         """Use ``lexicons``; ``run_words`` are the words people patterns name literally."""
         self.lexicons = lexicons
         self.run_words = run_words
-        self.cache_size = cache_size
-        self._kinds_by_orth: dict[int, int] = {}
+        self.kinds_of_word = lru_cache(maxsize=65_536)(self._kinds_of_word)
 
-    def kinds_of_word(self, text: str) -> int:
-        """The kind bits of one word (``_RUN_WORD`` for one that may only stand inside a name)."""
+    def install(self, vocab: Vocab) -> None:
+        """Register the flags with ``vocab`` (words it already holds get them at once)."""
+        for kind, flag in KIND_FLAGS.items():
+            vocab.add_flag(partial(self._has_kind, KIND_BITS[kind]), flag_id=flag)
+        vocab.add_flag(lambda text: text[:1].isupper() or text.casefold() in self.run_words, flag_id=_RUN_WORD_FLAG)
+        vocab.add_flag(lambda text: text == "-", flag_id=_HYPHEN_FLAG)
+
+    def _has_kind(self, bit: int, text: str) -> bool:
+        return bool(self.kinds_of_word(text) & bit)
+
+    def _kinds_of_word(self, text: str) -> int:
+        """The kind bits of one word."""
         lexicons = self.lexicons
-        bits = _HYPHEN if text == "-" else 0
-        if text[:1].isupper() or text.casefold() in self.run_words:
-            bits |= _RUN_WORD
+        bits = 0
         if not text[:1].isupper() and text.lower() not in lexicons.lowercase_words:
             return bits
         lower = strip_accents(text.lower().rstrip("."))
@@ -241,51 +262,45 @@ class NameParts:
                 bits |= KIND_BITS[kind]
         return bits
 
-    def tag(self, doc: Doc) -> list[int]:
-        """Return the kind bits of every token of ``doc`` and set its ``token._.ocmfa_<kind>`` flags.
-
-        Only true flags are set (false is the default), on the few tokens that have one.
-        """
-        cache = self._kinds_by_orth
-        if len(cache) > self.cache_size:
-            cache.clear()
-        strings = doc.vocab.strings
-        kinds: list[int] = []
-        for orth in doc.to_array(ORTH).tolist():
-            bits = cache.get(orth)
-            if bits is None:
-                bits = cache[orth] = self.kinds_of_word(strings[orth])
-            kinds.append(bits)
-        for index, bits in enumerate(kinds):
-            if bits & ANY_KIND:
-                flags = doc[index]._
-                for kind, bit in KIND_BITS.items():
-                    if bits & bit:
-                        setattr(flags, f"ocmfa_{kind}", True)
-        return kinds
+    @staticmethod
+    def bits(doc: Doc) -> numpy.ndarray:
+        """The kind bits (and ``_RUN_WORD``, ``_HYPHEN``) of every token of ``doc``, from the lexeme flags."""
+        return doc.to_array(_FLAGS).reshape(len(doc), len(_FLAGS)) @ _BIT_WEIGHTS
 
 
-def name_runs(kinds: list[int]) -> list[tuple[int, int]]:
+def name_runs(bits: numpy.ndarray, shortest: int) -> list[tuple[int, int]]:
     """The stretches of tokens a name can lie in: ``(start, end)`` token offsets.
 
     A stretch is a run of tokens that are name parts, capitalised, named literally by a
-    people pattern, or follow a hyphen ("Chun-fai"), holding at least one name part.
-    People patterns are matched only inside these stretches.
+    people pattern, or follow a hyphen ("Chun-fai"), at least ``shortest`` long and
+    holding a name part. People patterns are matched only inside these stretches.
     """
-    runs: list[tuple[int, int]] = []
-    start = None
-    named = False
-    for index, bits in enumerate([*kinds, 0]):
-        in_run = bits & (ANY_KIND | _RUN_WORD) or (index > 0 and kinds[index - 1] & _HYPHEN)
-        if in_run and index < len(kinds):
-            if start is None:
-                start, named = index, False
-            named = named or bool(bits & ANY_KIND)
-            continue
-        if start is not None and named:
-            runs.append((start, index))
-        start = None
-    return runs
+    name_part = (bits & ANY_KIND) != 0
+    member = name_part | ((bits & _RUN_WORD) != 0)
+    member[1:] |= (bits[:-1] & _HYPHEN) != 0
+    edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([False], member, [False])).astype("int8")))
+    starts, ends = edges[0::2], edges[1::2]
+    parts_before = numpy.concatenate(([0], numpy.cumsum(name_part)))
+    keep = (parts_before[ends] - parts_before[starts] > 0) & (ends - starts >= shortest)
+    return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
+
+
+def flag_pattern(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A people pattern with each ``{"_": {"ocmfa_<kind>": true}}`` turned into its lexeme flag.
+
+    The patterns are written (and validated when loaded) with the readable extension
+    attributes; the matcher is given the flags, which it reads without Python calls.
+    """
+    translated: list[dict[str, Any]] = []
+    for spec in pattern:
+        spec = dict(spec)
+        for name, value in spec.pop("_", {}).items():
+            kind = name.removeprefix("ocmfa_")
+            if kind not in KIND_FLAGS or not isinstance(value, bool):
+                raise ValueError(f"people patterns use only true/false name-part attributes, not _.{name}")
+            spec[f"FLAG{KIND_FLAGS[kind]}"] = value
+        translated.append(spec)
+    return translated
 
 
 @Language.factory(
@@ -306,16 +321,23 @@ class PeopleComponent:
         """Build the name matcher and the place gazetteer from ``patterns``."""
         self.lexicons = NameLexicons.from_patterns(patterns)
         self.street_prefixes = patterns.lexicon("street_prefixes")
-        self.rules = TokenRuleMatcher(nlp, patterns.rules["people"])
         self.name_parts = NameParts(self.lexicons, literal_words(patterns.rules["people"]))
+        self.name_parts.install(nlp.vocab)
+        flagged = [{**rule, "pattern": flag_pattern(rule["pattern"])} for rule in patterns.rules["people"]]
+        self.rules = TokenRuleMatcher(nlp, flagged, validate=False)
+        self.shortest = min(
+            sum(spec.get("OP") not in {"?", "*"} for spec in rule["pattern"]) for rule in patterns.rules["people"]
+        )
         self.places = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.places.add("PLACE", [nlp.make_doc(place) for place in sorted(patterns.lexicon("places"))])
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate the person mentions of ``doc``."""
-        kinds = self.name_parts.tag(doc)
+        bits = self.name_parts.bits(doc)
+        kinds = bits.tolist()
         place_tokens = {i for _, start, end in self.places(doc) for i in range(start, end)}
-        matches = sorted({span for start, end in name_runs(kinds) for span in self.rules.match(doc[start:end])})
+        runs = name_runs(bits, self.shortest)
+        matches = sorted({span for start, end in runs for span in self.rules.match(doc[start:end])})
         # The longest candidate wins first, then is accepted or rejected whole: "Sun Yat-sen
         # Memorial Hall" must not leave "Sun Yat" behind.
         candidates = [name for name in map(self._strip_context, matches) if name is not None]

@@ -73,9 +73,9 @@ class TokenRuleMatcher:
     this on those stretches alone, so the matcher never reads the other tokens.
     """
 
-    def __init__(self, nlp: Language, rules: list[dict[str, Any]]) -> None:
-        """Add every rule of ``rules`` (token patterns only), validated by spaCy."""
-        self.matcher = Matcher(nlp.vocab, validate=True)
+    def __init__(self, nlp: Language, rules: list[dict[str, Any]], *, validate: bool = True) -> None:
+        """Add every rule of ``rules`` (token patterns only), validated by spaCy unless ``validate`` is false."""
+        self.matcher = Matcher(nlp.vocab, validate=validate)
         self.rule_of: dict[str, tuple[str, str]] = {}  # matcher key -> (label, rule id)
         for rule in rules:
             if not isinstance(rule["pattern"], list):
@@ -86,11 +86,11 @@ class TokenRuleMatcher:
 
     def match(self, doclike: Doc | Span) -> list[Span]:
         """Every match in ``doclike`` as a span of its document, labelled and with its rule id."""
-        found: list[Span] = []
+        found: set[Span] = set()
         for span in self.matcher(doclike, as_spans=True):
             label, rule_id = self.rule_of[span.label_]
-            found.append(Span(span.doc, span.start, span.end, label=label, span_id=rule_id))
-        return found
+            found.add(Span(span.doc, span.start, span.end, label=label, span_id=rule_id))
+        return sorted(found)
 
 
 def literal_words(rules: list[dict[str, Any]]) -> frozenset[str]:
