@@ -68,7 +68,9 @@ def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | Error
     the run: its error is recorded (kind ``extraction_error``) and the others go on.
     """
     try:
-        return document_result(nlp(loaded.text), loaded.record)
+        doc = nlp.make_doc(loaded.text)
+        doc._.ocmfa_text = loaded.text  # the components read it; joining the tokens again costs
+        return document_result(nlp(doc), loaded.record)
     except Exception as error:  # noqa: BLE001 - the per-document boundary
         message = f"extraction failed ({type(error).__name__}: {error}); please report it with the file"
         return ErrorRecord(path=loaded.record.path, error="extraction_error", message=message)

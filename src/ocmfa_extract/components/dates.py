@@ -33,7 +33,14 @@ from spacy.util import filter_spans, registry
 from ..models import DateValue
 from ..patterns import Patterns
 from .layout import document_text, sentence_of
-from .rules import CandidateRuns, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default
+from .rules import (
+    CandidateRuns,
+    TokenRuleMatcher,
+    cached_patterns,
+    literal_words,
+    opening_words,
+    patterns_dir_or_default,
+)
 
 DATES_KEY = "ocmfa_dates"
 
@@ -298,15 +305,24 @@ def make_dates(nlp: Language, name: str, patterns_dir: str | None, normalizer: D
     return DatesComponent(nlp, name, cached_patterns(patterns_dir_or_default(patterns_dir)), normalizer)
 
 
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
 class DatesComponent:
     """Find, normalise and join date expressions; find the document's own date."""
 
     def __init__(self, nlp: Language, name: str, patterns: Patterns, normalizer: DateNormalizer) -> None:
         """Build the candidate matcher from ``patterns``."""
         self.rules = TokenRuleMatcher(nlp, patterns.rules["dates"])
-        # Every date pattern token holds a digit or is a word some pattern names ("of", "May").
+        # Every date pattern token holds a digit or is a word some pattern names ("of", "May"),
+        # and every pattern opens with a digit or a word ("May", "last").
         literals = literal_words(patterns.rules["dates"])
-        self.runs = CandidateRuns(lambda word: word.casefold() in literals or any(ch.isdigit() for ch in word))
+        openings = opening_words(patterns.rules["dates"])
+        self.runs = CandidateRuns(
+            member=lambda word: word.casefold() in literals or _has_digit(word),
+            anchor=lambda word: word.casefold() in openings or _has_digit(word),
+        )
         self.year_context = patterns.lexicon("year_context")
         self.normalize = normalizer
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -179,6 +180,10 @@ class _DocRoles:
         self.dates = list(doc.spans[DATES_KEY])
         self.date_tokens = {i for span in self.dates for i in range(span.start, span.end)}
         self.dates_by_token = RangeIndex(self.dates, lambda span: span.start)
+        event_verbs = {doc.vocab.strings[verb] for verb in _TENURE_EVENT_VERBS}
+        self.event_verbs = RangeIndex(
+            (i for i, lower in enumerate(doc.to_array(LOWER).tolist()) if lower in event_verbs), lambda i: i
+        )
         self.dates_by_char = RangeIndex(self.dates, lambda span: span.start_char)
         self.people_by_char = RangeIndex(doc.spans[PEOPLE_KEY], lambda span: span.start_char)
         self.ranks = {span.start for span in title_matches if span.label_ == "RANK"}
@@ -288,10 +293,9 @@ class _DocRoles:
         The date goes to the latest role of the subject stated up to this sentence, and
         only fills a start or an end the text had left open.
         """
-        for verb in sentence:
-            kind = _TENURE_EVENT_VERBS.get(verb.lower_)
-            if kind is None:
-                continue
+        for index in self.event_verbs.between(sentence.start, sentence.end):
+            verb = self.doc[index]
+            kind = _TENURE_EVENT_VERBS[verb.lower_]
             date = next(iter(self.dates_by_token.between(verb.i + 1, min(verb.i + 7, sentence.end))), None)
             if date is None or self._word_before(date) not in _EVENT_PREPOSITIONS[kind]:
                 continue

@@ -110,39 +110,57 @@ def literal_words(rules: list[dict[str, Any]]) -> frozenset[str]:
     return frozenset(words)
 
 
+def opening_words(rules: list[dict[str, Any]]) -> frozenset[str]:
+    """The words the token patterns of ``rules`` can open with, as :func:`literal_words` reads them."""
+    openings: list[dict[str, Any]] = []
+    for rule in rules:
+        for token in rule["pattern"] if isinstance(rule["pattern"], list) else []:
+            openings.append({"pattern": [token]})
+            if token.get("OP") not in {"?", "*"}:
+                break
+    return literal_words(openings)
+
+
 class CandidateRuns:
     """The stretches of a document where the token patterns of a rules file can match.
 
-    ``may_match(word)`` says whether a token with that text can be part of a match; it
-    depends only on the word, so it is asked once per distinct word and kept (the cache
-    is emptied past ``cache_size`` words, so memory stays bounded).
+    ``member(word)`` says whether a token with that text can be part of a match, and
+    ``anchor(word)`` whether one can open a match; a run of members is kept when it holds
+    an anchor. Both depend only on the word, so they are asked once per distinct word and
+    kept (the cache is emptied past ``cache_size`` words, so memory stays bounded).
     """
 
-    def __init__(self, may_match: Callable[[str], bool], cache_size: int = 200_000) -> None:
-        """Find runs of tokens for which ``may_match`` holds."""
-        self.may_match = may_match
+    def __init__(self, member: Callable[[str], bool], anchor: Callable[[str], bool], cache_size: int = 200_000) -> None:
+        """Find runs of ``member`` tokens that hold an ``anchor`` token."""
+        self.member = member
+        self.anchor = anchor
         self.cache_size = cache_size
-        self._by_orth: dict[int, bool] = {}
+        self._by_orth: dict[int, int] = {}  # 0: neither, 1: member, 3: member and anchor
+
+    def _kind(self, word: str) -> int:
+        return (1 | (2 if self.anchor(word) else 0)) if self.member(word) else 0
 
     def runs(self, doc: Doc) -> list[tuple[int, int]]:
-        """The maximal runs of candidate tokens, as ``(start, end)`` token offsets."""
+        """The maximal runs of member tokens that hold an anchor, as ``(start, end)`` token offsets."""
         cache = self._by_orth
         if len(cache) > self.cache_size:
             cache.clear()
         strings = doc.vocab.strings
         runs: list[tuple[int, int]] = []
         start = None
-        for index, orth in enumerate(doc.to_array(ORTH).tolist()):
-            candidate = cache.get(orth)
-            if candidate is None:
-                candidate = cache[orth] = self.may_match(strings[orth])
-            if candidate and start is None:
-                start = index
-            elif not candidate and start is not None:
-                runs.append((start, index))
+        anchored = False
+        for index, orth in enumerate([*doc.to_array(ORTH).tolist(), None]):
+            kind = 0 if orth is None else cache.get(orth)
+            if kind is None:
+                kind = cache[orth] = self._kind(strings[orth])
+            if kind:
+                if start is None:
+                    start, anchored = index, False
+                anchored = anchored or kind == 3
+            elif start is not None:
+                if anchored:
+                    runs.append((start, index))
                 start = None
-        if start is not None:
-            runs.append((start, len(doc)))
         return runs
 
 
