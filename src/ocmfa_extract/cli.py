@@ -17,6 +17,7 @@ from .evaluation import GoldFormatError, OutputFormatError, evaluate, format_rep
 from .io import DEFAULT_MAX_BYTES
 from .models import output_json_schema
 from .patterns import PatternError
+from .pipeline import BaseModelError
 from .runner import OutputLocationError
 from .runner import run as run_extraction
 
@@ -54,6 +55,14 @@ def run(
         bool, typer.Option("--keep-missing", help="Keep the records of documents no longer in the sources.")
     ] = False,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes to extract with.")] = 1,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="An installed spaCy pipeline (such as en_core_web_sm) whose entity recogniser proposes "
+            "people for the rules to confirm. Default: none (rules only, no model).",
+        ),
+    ] = None,
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=1, help="Files larger than this are reported, not read.")
     ] = DEFAULT_MAX_BYTES,
@@ -81,11 +90,12 @@ def run(
                 keep_missing=keep_missing,
                 max_bytes=max_bytes,
                 workers=workers,
+                base_model=model,
             )
         except PatternError as error:
             stderr.print(f"[red]error:[/red] bad pattern file: {escape(str(error))}", soft_wrap=True)
             raise typer.Exit(code=2) from error
-        except OutputLocationError as error:
+        except (OutputLocationError, BaseModelError) as error:
             stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
             raise typer.Exit(code=2) from error
     table = Table(title=f"ocmfa-extract → {out}")

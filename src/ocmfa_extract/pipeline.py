@@ -33,6 +33,40 @@ def customize_tokenizer(nlp: Language) -> None:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
+class BaseModelError(ValueError):
+    """The ``--model`` pipeline is not installed, or has no named-entity recogniser."""
+
+
+def load_base_model(name: str) -> Language:
+    """Load an installed spaCy pipeline, running only its entity recogniser.
+
+    Its ``ner`` and the components ``ner`` listens to (a shared ``tok2vec`` or
+    ``transformer``) stay enabled; the tagger, parser and others are disabled, since the
+    rules use only the PERSON entities.
+    """
+    try:
+        nlp = spacy.load(name)
+    except OSError as error:
+        raise BaseModelError(f"spaCy pipeline {name!r} is not installed (pip install it, or drop --model)") from error
+    if "ner" not in nlp.pipe_names:
+        raise BaseModelError(f"spaCy pipeline {name!r} has no 'ner' component")
+    needed = {"ner"} | {
+        pipe_name for pipe_name, pipe in nlp.pipeline if "ner" in getattr(pipe, "listening_components", [])
+    }
+    nlp.select_pipes(enable=[pipe_name for pipe_name in nlp.pipe_names if pipe_name in needed])
+    return nlp
+
+
+def base_model_identity(name: str | None) -> str:
+    """``name==version`` of a base pipeline (results of another model are not reused), or ``""``."""
+    if not name:
+        return ""
+    version = spacy.util.get_package_version(name)
+    if version is None and Path(name).is_dir():  # a pipeline saved in a folder
+        version = spacy.util.get_model_meta(Path(name)).get("version")
+    return f"{name}=={version or 'unknown'}"
+
+
 def build_pipeline(patterns_dir: str | Path | None = None, base_model: str | None = None) -> Language:
     """Return the extraction pipeline.
 
@@ -43,7 +77,7 @@ def build_pipeline(patterns_dir: str | Path | None = None, base_model: str | Non
             uses ``spacy.blank("en")`` and needs no model download.
     """
     directory = str(patterns_dir_or_default(patterns_dir))
-    nlp = spacy.load(base_model) if base_model else spacy.blank("en")
+    nlp = load_base_model(base_model) if base_model else spacy.blank("en")
     customize_tokenizer(nlp)
     for stage in STAGES:
         config = {"patterns_dir": directory} if stage in _STAGES_WITH_PATTERNS else {}

@@ -27,7 +27,7 @@ from .io import (
     write_files_atomically,
 )
 from .models import DocumentRecord, ErrorRecord
-from .pipeline import build_pipeline
+from .pipeline import base_model_identity, build_pipeline, load_base_model
 
 OUTPUT_FILES: tuple[str, ...] = (
     "documents.jsonl",
@@ -79,9 +79,9 @@ def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | Error
 _worker_nlp: Language | None = None
 
 
-def _start_worker(patterns_dir: str) -> None:
+def _start_worker(patterns_dir: str, base_model: str | None) -> None:
     global _worker_nlp  # one pipeline per worker process, built once
-    _worker_nlp = build_pipeline(patterns_dir)
+    _worker_nlp = build_pipeline(patterns_dir, base_model)
 
 
 def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | ErrorRecord:
@@ -91,21 +91,25 @@ def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | ErrorRecord:
 
 
 def iter_extractions(
-    documents: Sequence[LoadedDocument], patterns_dir: str | Path | None = None, workers: int = 1
+    documents: Sequence[LoadedDocument],
+    patterns_dir: str | Path | None = None,
+    workers: int = 1,
+    base_model: str | None = None,
 ) -> Iterator[DocumentResult | ErrorRecord]:
     """Extract documents in ``workers`` processes, yielding each outcome in input order.
 
-    Extraction is a pure function of a document's text and the patterns, so the
-    documents can be shared out among processes and the results are the same.
+    Extraction is a pure function of a document's text, the patterns (and the base model,
+    if any), so the documents can be shared out among processes and the results are the same.
     """
     directory = str(patterns_dir_or_default(patterns_dir))
     if workers <= 1 or len(documents) < 2:
-        nlp = build_pipeline(directory)
+        nlp = build_pipeline(directory, base_model)
         for loaded in documents:
             yield extract_one(nlp, loaded)
         return
     context = multiprocessing.get_context("spawn")
-    with context.Pool(min(workers, len(documents)), initializer=_start_worker, initargs=(directory,)) as pool:
+    pool_size = min(workers, len(documents))
+    with context.Pool(pool_size, initializer=_start_worker, initargs=(directory, base_model)) as pool:
         yield from pool.imap(_extract_in_worker, documents, chunksize=4)
 
 
@@ -201,18 +205,23 @@ def run(
     keep_missing: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int = 1,
+    base_model: str | None = None,
 ) -> RunSummary:
     """Extract every document under ``sources`` and write the output files into ``out``.
 
     Documents whose bytes, the patterns and the code are unchanged since the last run into
     ``out`` are not extracted again (``full`` forces it); documents that disappeared from
-    the sources take their records with them unless ``keep_missing``.
+    the sources take their records with them unless ``keep_missing``. ``base_model``
+    names an installed spaCy pipeline whose entity recogniser proposes people too.
     """
     check_output_location(sources, out)
     directory = patterns_dir_or_default(patterns_dir)
     patterns = cached_patterns(Path(directory))  # a bad pattern stops the run before any document is read
+    if base_model:
+        load_base_model(base_model)  # a missing model stops the run before any document is read
     documents, errors = load_sources(sources, max_bytes)
-    cache = ResultCache(out, pipeline_fingerprint(), patterns.digest, full=full)
+    fingerprint = pipeline_fingerprint() + base_model_identity(base_model)
+    cache = ResultCache(out, fingerprint, patterns.digest, full=full)
     summary = RunSummary()
     kept: dict[str, DocumentRecord] = {}  # sha256 -> the document record of this run
     to_extract: list[LoadedDocument] = []
@@ -245,7 +254,7 @@ def run(
     if on_total is not None:
         on_total(len(to_extract))
     # Each new result goes to the cache at once: memory holds one document's result at a time.
-    for outcome in iter_extractions(to_extract, directory, workers):
+    for outcome in iter_extractions(to_extract, directory, workers, base_model):
         if isinstance(outcome, ErrorRecord):
             errors.append(outcome)
         else:

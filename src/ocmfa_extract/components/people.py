@@ -342,6 +342,8 @@ class PeopleComponent:
         # Memorial Hall" must not leave "Sun Yat" behind.
         candidates = [name for name in map(self._strip_context, matches) if name is not None]
         candidates = filter_spans(candidates + self._layout_names(doc))
+        if doc.has_annotation("ENT_IOB"):  # a statistical base model ran first (``--model``)
+            candidates = sorted(candidates + self._model_names(doc, candidates))
         names = [
             span
             for span in candidates
@@ -396,6 +398,24 @@ class PeopleComponent:
             return False
         before = doc[name.start - 1] if name.start > 0 else None
         return before is None or before.lower_ not in _MODIFIER_DETERMINERS  # not "a Wan Chai club"
+
+    def _model_names(self, doc: Doc, found: list[Span]) -> list[Span]:
+        """The base model's PERSON entities that the rules confirm, where no rule found a name.
+
+        The rules take precedence: an entity overlapping a rule's candidate is dropped.
+        An entity is confirmed when, without its honorifics and titles, it is two to four
+        capitalised name words; it is then checked like any candidate (places, "Kennedy
+        Road"). One-word entities are left to the rules (they link surnames to names).
+        """
+        taken = {i for span in found for i in range(span.start, span.end)}
+        confirmed: list[Span] = []
+        for entity in doc.ents:
+            if entity.label_ != "PERSON" or any(i in taken for i in range(entity.start, entity.end)):
+                continue
+            name = self._strip_context(Span(doc, entity.start, entity.end, label="PERSON", span_id="model_ner"))
+            if name is not None and self._looks_like_name(name):
+                confirmed.append(name)
+        return confirmed
 
     def _layout_names(self, doc: Doc) -> list[Span]:
         """Names given by the layout: infobox ``... Name:`` values and leader-list items."""
