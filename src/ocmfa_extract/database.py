@@ -27,12 +27,11 @@ from __future__ import annotations
 import hashlib
 import json
 import types
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import ValidationError
 from sqlalchemy import (
     Boolean,
     Column,
@@ -69,6 +68,7 @@ from .models import (
     Span,
     StatementRecord,
 )
+from .outputs import OutputFolderError, read_records
 
 DEFAULT_DB_NAME = "ocmfa.sqlite"
 SCHEMA_TABLE = "ocmfa_schema"
@@ -76,10 +76,6 @@ SCHEMA_TABLE = "ocmfa_schema"
 
 class DatabaseError(Exception):
     """A database that cannot be used: a bad URL, an unreachable server, a foreign schema."""
-
-
-class OutputFolderError(Exception):
-    """An output folder that cannot be loaded: a missing file or a malformed line."""
 
 
 @dataclass(frozen=True)
@@ -283,26 +279,6 @@ def make_engine(db: str | Path) -> Engine:
 
 
 # -- reading the output folder ----------------------------------------------------------
-
-
-def read_records(path: Path, model: type[Record]) -> Iterator[Record]:
-    """The records of one JSON Lines output file, validated against its model.
-
-    Raises:
-        OutputFolderError: when the file is missing or a line is not a valid record.
-    """
-    if not path.is_file():
-        raise OutputFolderError(f"{path} is missing: is {path.parent} an ocmfa-extract output folder?")
-    with path.open(encoding="utf-8", newline="\n") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield model.model_validate_json(line)
-            except ValidationError as error:
-                problem = error.errors()[0]
-                where = ".".join(str(part) for part in problem["loc"]) or "line"
-                raise OutputFolderError(f"{path}, line {number}: {where}: {problem['msg']}") from error
 
 
 def _row(kind: _Kind, record: Record) -> dict[str, Any]:
