@@ -209,5 +209,6 @@ def report(
         stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
         raise typer.Exit(code=2) from error
     stderr.print(
-        f"wrote {escape(str(written.path))}: {written.documents} documents, {written.with_text} with their text"
+        f"wrote {escape(str(written.path))}: {written.documents} documents, {written.with_text} with their text",
+        soft_wrap=True,
     )
