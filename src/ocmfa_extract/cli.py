@@ -13,11 +13,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .database import DEFAULT_DB_NAME, DatabaseError
+from .database import load as load_database
 from .evaluation import GoldFormatError, OutputFormatError, evaluate, format_report
 from .io import DEFAULT_MAX_BYTES
 from .models import output_json_schema
+from .outputs import OutputFolderError
 from .patterns import PatternError
 from .pipeline import BaseModelError
+from .report import DEFAULT_REPORT_NAME, write_report
 from .runner import OutputLocationError
 from .runner import run as run_extraction
 
@@ -155,3 +159,66 @@ def eval_command(
 def schema() -> None:
     """Print the JSON Schema of every output file, generated from the models."""
     sys.stdout.write(json.dumps(output_json_schema(), indent=2, sort_keys=True) + "\n")
+
+
+@app.command("load")
+def load_command(
+    out: Annotated[
+        Path, typer.Argument(exists=True, file_okay=False, resolve_path=True, help="The output folder to load.")
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help=f"A SQLite file path or a postgresql:// URL (default: OUT/{DEFAULT_DB_NAME})."),
+    ] = None,
+) -> None:
+    """Load an output folder into a database: SQLite (a file) or PostgreSQL (a URL).
+
+    The database then mirrors the folder: new rows are inserted, changed rows updated,
+    rows of records no longer in the folder deleted, and unchanged rows left alone.
+    """
+    try:
+        summary = load_database(out, db)
+    except (OutputFolderError, DatabaseError) as error:
+        stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(code=2) from error
+    table = Table(title=f"{out} → {summary.url}")
+    for column in ("table", "inserted", "updated", "deleted", "rows"):
+        table.add_column(column, justify="left" if column == "table" else "right")
+    for name, changes in summary.tables.items():
+        table.add_row(name, *(str(n) for n in (changes.inserted, changes.updated, changes.deleted, changes.rows)))
+    stderr.print(table)
+    stderr.print(f"{summary.changed} rows changed")
+
+
+@app.command()
+def report(
+    out: Annotated[
+        Path, typer.Argument(exists=True, file_okay=False, resolve_path=True, help="The output folder to show.")
+    ],
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", dir_okay=False, resolve_path=True, help=f"The page to write (default: OUT/{DEFAULT_REPORT_NAME})."
+        ),
+    ] = None,
+    source: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--source",
+            exists=True,
+            file_okay=False,
+            resolve_path=True,
+            help="The folder the documents were read from, to show their text (repeatable).",
+        ),
+    ] = None,
+) -> None:
+    """Write one self-contained HTML page: highlighted documents, people and their roles, a timeline."""
+    try:
+        written = write_report(out, html, source or [])
+    except OutputFolderError as error:
+        stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(code=2) from error
+    stderr.print(
+        f"wrote {escape(str(written.path))}: {written.documents} documents, {written.with_text} with their text",
+        soft_wrap=True,
+    )
