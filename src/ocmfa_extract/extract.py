@@ -6,12 +6,16 @@ inside it are by name key, and corpus-wide ids are given later by :mod:`.corpus`
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from .components.dates import DATES_KEY
-from .components.layout import document_text
+from .components.layout import Continuation, document_text
 from .components.people import PEOPLE_KEY
+from .components.roles import merge_roles
 from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
 from .models import DocumentRecord
 
@@ -59,4 +63,93 @@ def document_result(doc: Doc, document: DocumentRecord) -> DocumentResult:
         roles=roles,
         dates=dates,
         statements=statements,
+    )
+
+
+#: Documents longer than this (in characters) are read in parts cut at paragraph breaks,
+#: so that memory depends on the part, not on the document.
+PART_CHARS = 200_000
+_BREAKS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"\s+"))
+
+
+def split_into_parts(text: str, limit: int = PART_CHARS) -> list[tuple[int, int]]:
+    """Cut ``text`` into ``(start, end)`` parts of at most about ``limit`` characters.
+
+    A cut falls after the last blank line before the limit, else after the last line
+    break, else after the last space; only a part with none of them is cut hard. The
+    parts cover the text exactly, so offsets within a part plus its start are offsets
+    into the text.
+    """
+    parts: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = limit
+        for pattern in _BREAKS:
+            ends = [match.end() for match in pattern.finditer(window) if match.end() < limit]
+            if ends and ends[-1] > limit // 2:
+                cut = ends[-1]
+                break
+        parts.append((start, start + cut))
+        start += cut
+    parts.append((start, len(text)))
+    return parts
+
+
+def extract_document(
+    nlp: Language, text: str, document: DocumentRecord, part_chars: int = PART_CHARS
+) -> DocumentResult:
+    """Run ``nlp`` over one document's ``text`` and collect its result.
+
+    A document longer than ``part_chars`` is read part by part (:func:`split_into_parts`);
+    the parts after the first continue it (no title of their own; the first part's date
+    and subject),
+    and their facts are shifted to offsets into the whole text and joined. A short name
+    ("Mr Song") is linked only within its part.
+    """
+    results: list[tuple[int, DocumentResult]] = []
+    continuation: Continuation | None = None
+    for start, end in split_into_parts(text, part_chars):
+        doc = nlp.make_doc(text[start:end])
+        doc._.ocmfa_text = text[start:end]  # the components read it; joining the tokens again costs
+        doc._.ocmfa_continuation = continuation
+        doc = nlp(doc)
+        if continuation is None:
+            continuation = Continuation(published=doc._.ocmfa_published, subject=doc._.ocmfa_subject)
+        results.append((start, document_result(doc, document)))
+    if len(results) == 1:
+        return results[0][1]
+    return join_parts(text, results)
+
+
+def join_parts(text: str, parts: list[tuple[int, DocumentResult]]) -> DocumentResult:
+    """One result from the results of a document's parts, each given with its start offset."""
+    names: dict[str, str] = {}
+    for _, part in parts:
+        for person in part.people:
+            known = names.get(person.key)
+            if known is None or len(person.name) > len(known):  # the most complete form, as within a part
+                names[person.key] = person.name
+
+    def shifted(fact: BaseModel, offset: int, *fields: str) -> BaseModel:
+        return fact.model_copy(update={name: getattr(fact, name) + offset for name in fields})
+
+    return DocumentResult(
+        document=parts[0][1].document,
+        text=text,
+        people=[LocalPerson(key=key, name=name) for key, name in names.items()],
+        mentions=[shifted(m, offset, "start", "end") for offset, part in parts for m in part.mentions],
+        roles=merge_roles(
+            [
+                shifted(r, offset, "evidence_start", "evidence_end", "title_start")
+                for offset, part in parts
+                for r in part.roles
+            ]
+        ),
+        dates=[shifted(d, offset, "start", "end") for offset, part in parts for d in part.dates],
+        statements=[
+            shifted(s, offset, "content_start", "content_end", "evidence_start", "evidence_end")
+            for offset, part in parts
+            for s in part.statements
+        ],
     )

@@ -13,7 +13,7 @@ from spacy.language import Language
 from .cache import ResultCache, pipeline_fingerprint
 from .components.rules import cached_patterns, patterns_dir_or_default
 from .corpus import CorpusRecords, PeopleIndex, build_records, document_records
-from .extract import DocumentResult, document_result
+from .extract import DocumentResult, extract_document
 from .io import (
     DEFAULT_MAX_BYTES,
     TEXTS_DIR,
@@ -68,9 +68,10 @@ def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | Error
     the run: its error is recorded (kind ``extraction_error``) and the others go on.
     """
     try:
-        doc = nlp.make_doc(loaded.text)
-        doc._.ocmfa_text = loaded.text  # the components read it; joining the tokens again costs
-        return document_result(nlp(doc), loaded.record)
+        # Strings and words the document adds to the vocabulary are freed when it is done,
+        # so memory does not grow with the corpus.
+        with nlp.memory_zone():
+            return extract_document(nlp, loaded.text, loaded.record)
     except Exception as error:  # noqa: BLE001 - the per-document boundary
         message = f"extraction failed ({type(error).__name__}: {error}); please report it with the file"
         return ErrorRecord(path=loaded.record.path, error="extraction_error", message=message)

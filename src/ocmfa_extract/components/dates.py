@@ -330,7 +330,8 @@ class DatesComponent:
         """Annotate the date spans of ``doc`` and its published date."""
         matches = sorted({span for start, end in self.runs.runs(doc) for span in self.rules.match(doc[start:end])})
         candidates = [span for span in filter_spans(matches) if self._plausible(doc, span)]
-        doc._.ocmfa_published = self._published(doc, candidates)
+        continuation = doc._.ocmfa_continuation
+        doc._.ocmfa_published = continuation.published if continuation else self._published(doc, candidates)
         for index, span in enumerate(candidates):
             future = span.label_ in {"DATE_PARTIAL_MONTH", "REL_WEEKDAY"} and (
                 any(t.lower_ in _FUTURE_MARKERS for t in sentence_of(doc, span.start))

@@ -24,6 +24,8 @@ from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..models import DateValue
+
 _WIKI_HEADING = re.compile(r"^(=+)\s*(.+?)\s*=+\s*$")
 _LIST_HEADING = re.compile(r"^;\s*(.+?)\s*$")
 _FIELD = re.compile(r"^[-*•]\s*([A-Z][\w ]{0,40}?)\s*:\s*(.+?)\s*$")
@@ -89,7 +91,19 @@ class Layout:
         return None
 
 
-for _name in ("ocmfa_layout", "ocmfa_sentences", "ocmfa_sentence_starts", "ocmfa_text"):
+@dataclass(frozen=True)
+class Continuation:
+    """Set on a part of a long document after the first (``doc._.ocmfa_continuation``).
+
+    A part that continues a document has no title of its own, and takes the document's
+    date and the body it is about from the first part.
+    """
+
+    published: DateValue | None
+    subject: str | None
+
+
+for _name in ("ocmfa_layout", "ocmfa_sentences", "ocmfa_sentence_starts", "ocmfa_text", "ocmfa_continuation"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -247,5 +261,8 @@ class LayoutComponent:
         ends = [*starts[1:], len(doc)] if starts else []
         doc._.ocmfa_sentences = [Span(doc, start, end) for start, end in zip(starts, ends, strict=True)]
         doc._.ocmfa_sentence_starts = starts
-        doc._.ocmfa_layout = find_layout(document_text(doc))
+        layout = find_layout(document_text(doc))
+        if doc._.ocmfa_continuation is not None:
+            layout.title = None  # its first line is not the document's title
+        doc._.ocmfa_layout = layout
         return doc

@@ -79,7 +79,8 @@ class OrganizationsComponent:
         full_names = self._full_names(doc, [m for m in matches if m.label_ == "ORG_HEAD"], person_tokens)
         acronyms = self._acronyms(doc, full_names)
         doc._.ocmfa_acronyms = acronyms
-        doc._.ocmfa_subject = self._subject(doc, full_names)
+        continuation = doc._.ocmfa_continuation
+        doc._.ocmfa_subject = continuation.subject if continuation else self._subject(doc, full_names)
         mentions = list(full_names)
         taken = {i for span in full_names for i in range(span.start, span.end)}
         for token in doc:

@@ -720,8 +720,11 @@ class _DocRoles:
 def merge_roles(facts: list[RoleFact]) -> list[RoleFact]:
     """Merge statements of the same position of the same person whose dates agree."""
     merged: list[RoleFact] = []
+    by_position: dict[tuple[str, str], list[int]] = {}  # only the same person and title can merge
     for fact in facts:
-        for index, known in enumerate(merged):
+        group = by_position.setdefault((fact.person_key, fact.title.casefold()), [])
+        for index in group:
+            known = merged[index]
             if _same_position(known, fact) and _compatible(known, fact):
                 merged[index] = known.model_copy(
                     update={
@@ -733,6 +736,7 @@ def merge_roles(facts: list[RoleFact]) -> list[RoleFact]:
                 )
                 break
         else:
+            group.append(len(merged))
             merged.append(fact)
     return merged
 

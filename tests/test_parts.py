@@ -1,0 +1,96 @@
+"""Long documents are read in parts cut at paragraph breaks, with offsets into the whole text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+
+from ocmfa_extract.extract import DocumentResult, extract_document, split_into_parts
+from ocmfa_extract.models import DocumentRecord
+
+RECORD = DocumentRecord(
+    doc_id="doc",
+    path="doc.txt",
+    sha256="0" * 64,
+    title=None,
+    published=None,
+    encoding="utf-8",
+    text_path=None,
+    also_at=[],
+)
+
+
+def test_short_text_is_one_part():
+    assert split_into_parts("One paragraph.\n\nAnother.", limit=100) == [(0, 24)]
+
+
+def test_cut_falls_after_a_blank_line():
+    text = "A" * 60 + "\n\n" + "B" * 60 + "\n" + "C" * 60
+    # The blank line first; the rest is still too long, and has only a line break.
+    assert split_into_parts(text, limit=100) == [(0, 62), (62, 123), (123, 183)]
+    # A blank line in the first half of the window would leave a small part: a line break is taken.
+    assert split_into_parts(text, limit=150) == [(0, 123), (123, 183)]
+
+
+def test_cut_falls_after_a_line_break_when_no_blank_line_is_near():
+    text = "A" * 60 + "\n" + "B" * 60
+    assert split_into_parts(text, limit=100) == [(0, 61), (61, 121)]
+
+
+def test_text_without_any_space_is_cut_hard():
+    assert split_into_parts("x" * 250, limit=100) == [(0, 100), (100, 200), (200, 250)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \n\t.é"), max_size=2000), st.integers(min_value=10, max_value=400))
+def test_parts_cover_the_text_exactly_and_keep_to_the_limit(text: str, limit: int):
+    parts = split_into_parts(text, limit)
+    assert parts[0][0] == 0 and parts[-1][1] == len(text)
+    for (_, end), (start, _) in zip(parts, parts[1:], strict=False):
+        assert end == start
+    assert all(0 < end - start <= limit for start, end in parts if len(text) > 0)
+
+
+def assert_offsets_slice(result: DocumentResult, text: str) -> None:
+    for mention in result.mentions:
+        assert text[mention.start : mention.end] == mention.text
+    for date in result.dates:
+        assert 0 <= date.start < date.end <= len(text)
+    for role in result.roles:
+        assert 0 <= role.evidence_start < role.evidence_end <= len(text)
+        assert role.evidence_start <= role.title_start < role.evidence_end
+    for statement in result.statements:
+        assert 0 <= statement.content_start < statement.content_end <= len(text)
+
+
+def test_a_document_read_in_parts_gives_the_facts_of_a_whole_reading(nlp: Language, root: Path):
+    text = (root / "seeds" / "000_d940e1d24a226e43.txt").read_text(encoding="utf-8")
+    assert len(split_into_parts(text, 2000)) >= 3
+    whole = extract_document(nlp, text, RECORD)
+    parted = extract_document(nlp, text, RECORD, part_chars=2000)
+    assert_offsets_slice(parted, text)
+    assert parted.text == text
+    assert parted.document == whole.document  # title and date from the first part
+    assert [(d.start, d.end, d.value) for d in parted.dates] == [(d.start, d.end, d.value) for d in whole.dates]
+    assert {(m.start, m.end, m.text) for m in parted.mentions} == {(m.start, m.end, m.text) for m in whole.mentions}
+    assert sorted(p.name for p in parted.people) == sorted(p.name for p in whole.people)
+
+    def role_key(role):
+        return (role.person_key, role.title, role.organization, role.start, role.end, role.current)
+
+    assert sorted(map(role_key, parted.roles), key=str) == sorted(map(role_key, whole.roles), key=str)
+    assert len(parted.statements) == len(whole.statements)
+
+
+def test_later_parts_have_no_title_and_take_the_first_parts_date(nlp: Language):
+    first = "Press release\n\n14 March 2023\n\nThe office said the visit went well."
+    later = "Press release of another kind\n\nOn Tuesday, Ambassador Tomas Varga said talks would go on."
+    text = first + "\n\n" + later
+    result = extract_document(nlp, text, RECORD, part_chars=len(first) + 5)
+    assert result.document.title == "Press release"
+    assert result.document.published is not None and result.document.published.value == "2023-03-14"
+    assert_offsets_slice(result, text)
+    assert [m.text for m in result.mentions] == ["Tomas Varga"]
