@@ -13,15 +13,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .database import DEFAULT_DB_NAME, DatabaseError
-from .database import load as load_database
 from .evaluation import GoldFormatError, OutputFormatError, evaluate, format_report
 from .io import DEFAULT_MAX_BYTES
 from .models import output_json_schema
-from .outputs import OutputFolderError
+from .outputs import DEFAULT_DB_NAME, DEFAULT_REPORT_NAME, OutputFolderError
 from .patterns import PatternError
 from .pipeline import BaseModelError
-from .report import DEFAULT_REPORT_NAME, write_report
 from .runner import OutputLocationError
 from .runner import run as run_extraction
 
@@ -176,6 +173,9 @@ def load_command(
     The database then mirrors the folder: new rows are inserted, changed rows updated,
     rows of records no longer in the folder deleted, and unchanged rows left alone.
     """
+    from .database import DatabaseError  # imported here: SQLAlchemy is slow to import for `run`
+    from .database import load as load_database
+
     try:
         summary = load_database(out, db)
     except (OutputFolderError, DatabaseError) as error:
@@ -213,6 +213,8 @@ def report(
     ] = None,
 ) -> None:
     """Write one self-contained HTML page: highlighted documents, people and their roles, a timeline."""
+    from .report import write_report  # imported here: it is not needed by the other commands
+
     try:
         written = write_report(out, html, source or [])
     except OutputFolderError as error:

@@ -68,9 +68,8 @@ from .models import (
     Span,
     StatementRecord,
 )
-from .outputs import OutputFolderError, read_records
+from .outputs import DEFAULT_DB_NAME, OutputFolderError, read_records
 
-DEFAULT_DB_NAME = "ocmfa.sqlite"
 SCHEMA_TABLE = "ocmfa_schema"
 
 

@@ -10,6 +10,10 @@ from pydantic import ValidationError
 
 from .models import Record
 
+#: Where ``ocmfa-extract load`` and ``report`` write inside an output folder by default.
+DEFAULT_DB_NAME = "ocmfa.sqlite"
+DEFAULT_REPORT_NAME = "report.html"
+
 _R = TypeVar("_R", bound=Record)
 
 

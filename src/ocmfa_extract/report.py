@@ -39,9 +39,7 @@ from .models import (
     Span,
     StatementRecord,
 )
-from .outputs import read_records
-
-DEFAULT_REPORT_NAME = "report.html"
+from .outputs import DEFAULT_REPORT_NAME, read_records
 
 LABEL_COLORS: dict[str, str] = {
     "PERSON": "#7aecec",
