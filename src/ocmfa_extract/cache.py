@@ -103,7 +103,9 @@ class ResultCache:
     def put(self, result: DocumentResult) -> None:
         """Store a new result (atomically, before the outputs that use it are written)."""
         name = f"{result.document.sha256}.json"
-        write_files_atomically(self.results_dir, {name: result.model_dump_json()})
+        # Not fsynced: a result lost to a crash of the machine fails validation in get()
+        # and is extracted again, and one fsync a document would cost a tenth of the run.
+        write_files_atomically(self.results_dir, {name: result.model_dump_json()}, durable=False)
 
     def commit(self, documents: list[DocumentRecord]) -> None:
         """Record the complete run, then drop the results no document uses any more."""

@@ -14,7 +14,8 @@ gathers who is named where, then :func:`document_records` makes each document's 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .extract import DocumentResult
@@ -49,56 +50,80 @@ def _canonical_name(forms: Iterable[str]) -> str:
     return min(forms, key=lambda form: (-len(form), form))
 
 
-@dataclass
 class PeopleIndex:
-    """Who is named where, gathered over the whole corpus (the first pass)."""
+    """Who is named where, gathered over the whole corpus (the first pass).
 
-    names: dict[str, set[str]] = field(default_factory=dict)
-    surfaces: dict[str, set[str]] = field(default_factory=dict)
-    mentions: dict[str, list[tuple[str, int, int, str]]] = field(default_factory=dict)
-    first_seen: dict[str, tuple[str, int]] = field(default_factory=dict)
-    corpus_key: dict[tuple[str, str], str] = field(default_factory=dict)  # (doc_id, local key) -> key
+    Mentions go to a private temporary SQLite database on disk (deleted when the index
+    is closed), so memory holds one name per person, not every mention of the corpus.
+    """
+
+    def __init__(self) -> None:
+        """Open an empty index."""
+        self._db = sqlite3.connect("")  # "": a private on-disk temporary database
+        self._db.execute(
+            'CREATE TABLE mention (seq INTEGER PRIMARY KEY, key TEXT, doc_id TEXT, start INT, "end" INT, text TEXT)'
+        )
+        self._names: dict[str, str] = {}  # key -> canonical name so far
+        self._indexed = False
+
+    def close(self) -> None:
+        """Drop the temporary database."""
+        self._db.close()
+
+    def __enter__(self) -> PeopleIndex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def add(self, result: DocumentResult) -> None:
         """Take in one document's people and mentions, checking each mention's offsets."""
         doc_id = result.document.doc_id
         context = {"texts": {doc_id: result.text}}
+        keys = corpus_keys(result)
         for person in result.people:
-            key = name_key(person.name)
-            self.corpus_key[(doc_id, person.key)] = key
-            self.names.setdefault(key, set()).add(person.name)
+            key = keys[person.key]
+            known = self._names.get(key)
+            self._names[key] = person.name if known is None else _canonical_name((known, person.name))
+        rows = []
         for mention in result.mentions:
-            key = self.corpus_key[(doc_id, mention.person_key)]
             Span.model_validate(
                 {"doc_id": doc_id, "start": mention.start, "end": mention.end, "text": mention.text}, context=context
             )
-            self.surfaces.setdefault(key, set()).add(mention.text)
-            self.mentions.setdefault(key, []).append((doc_id, mention.start, mention.end, mention.text))
-            self.first_seen.setdefault(key, (doc_id, mention.start))
+            rows.append((keys[mention.person_key], doc_id, mention.start, mention.end, mention.text))
+        self._db.executemany('INSERT INTO mention (key, doc_id, start, "end", text) VALUES (?, ?, ?, ?, ?)', rows)
 
     def canonical(self, key: str) -> str:
         """A person's canonical name."""
-        return _canonical_name(self.names[key])
+        return self._names[key]
 
-    def people(self) -> list[PersonRecord]:
+    def people(self) -> Iterator[PersonRecord]:
         """One record per person, in order of first mention (offsets checked in :meth:`add`)."""
-        records: list[PersonRecord] = []
-        for key in sorted(self.mentions, key=lambda k: self.first_seen[k]):
+        if not self._indexed:
+            self._db.execute("CREATE INDEX mention_by_key ON mention (key, seq)")
+            self._indexed = True
+        order = self._db.execute("SELECT key FROM mention GROUP BY key ORDER BY MIN(seq)").fetchall()
+        for (key,) in order:
+            mentions = self._db.execute(
+                'SELECT doc_id, start, "end", text FROM mention WHERE key = ? ORDER BY seq', (key,)
+            ).fetchall()
             name = self.canonical(key)
-            records.append(
-                PersonRecord.model_validate(
-                    {
-                        "person_id": person_id_for(key),
-                        "name": name,
-                        "aliases": sorted(self.surfaces[key] - {name}),
-                        "mentions": [
-                            {"doc_id": doc_id, "start": start, "end": end, "text": text}
-                            for doc_id, start, end, text in self.mentions[key]
-                        ],
-                    }
-                )
+            yield PersonRecord.model_validate(
+                {
+                    "person_id": person_id_for(key),
+                    "name": name,
+                    "aliases": sorted({text for *_, text in mentions} - {name}),
+                    "mentions": [
+                        {"doc_id": doc_id, "start": start, "end": end, "text": text}
+                        for doc_id, start, end, text in mentions
+                    ],
+                }
             )
-        return records
+
+
+def corpus_keys(result: DocumentResult) -> dict[str, str]:
+    """A document's person keys mapped to corpus keys: the name key of each person's name."""
+    return {person.key: name_key(person.name) for person in result.people}
 
 
 def _span(doc_id: str, text: str, start: int, end: int) -> dict[str, object]:
@@ -111,9 +136,10 @@ def document_records(
     """One document's roles, dates and statements, validated against its text (second pass)."""
     doc_id, sha, text = result.document.doc_id, result.document.sha256, result.text
     context = {"texts": {doc_id: text}}
+    keys = corpus_keys(result)
     roles: list[RoleRecord] = []
     for role in sorted(result.roles, key=lambda r: (r.evidence_start, r.evidence_end, r.person_key, r.title)):
-        key = index.corpus_key[(doc_id, role.person_key)]
+        key = keys[role.person_key]
         record = {
             "role_id": stable_id(
                 "role", sha, role.evidence_start, role.evidence_end, key, role.title, role.organization
@@ -145,7 +171,7 @@ def document_records(
         dates.append(DateRecord.model_validate(record, context=context))
     statements: list[StatementRecord] = []
     for statement in sorted(result.statements, key=lambda s: (s.evidence_start, s.content_start)):
-        key = index.corpus_key.get((doc_id, statement.speaker_key)) if statement.speaker_key else None
+        key = keys.get(statement.speaker_key) if statement.speaker_key else None
         record = {
             "statement_id": stable_id(
                 "statement", sha, statement.evidence_start, statement.content_start, statement.content_end
@@ -169,13 +195,13 @@ def document_records(
 def build_records(results: Iterable[DocumentResult]) -> CorpusRecords:
     """Merge per-document results held in memory into corpus records with stable ids."""
     ordered = sorted(results, key=lambda result: result.document.doc_id)
-    index = PeopleIndex()
-    for result in ordered:
-        index.add(result)
-    records = CorpusRecords(documents=[result.document for result in ordered], people=index.people())
-    for result in ordered:
-        roles, dates, statements = document_records(result, index)
-        records.roles += roles
-        records.dates += dates
-        records.statements += statements
+    with PeopleIndex() as index:
+        for result in ordered:
+            index.add(result)
+        records = CorpusRecords(documents=[result.document for result in ordered], people=list(index.people()))
+        for result in ordered:
+            roles, dates, statements = document_records(result, index)
+            records.roles += roles
+            records.dates += dates
+            records.statements += statements
     return records

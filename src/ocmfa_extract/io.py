@@ -174,11 +174,12 @@ def jsonl(records: Iterable[BaseModel]) -> str:
 
 
 @contextmanager
-def atomic_files(directory: Path, names: Iterable[str]) -> Iterator[dict[str, TextIO]]:
+def atomic_files(directory: Path, names: Iterable[str], *, durable: bool = True) -> Iterator[dict[str, TextIO]]:
     """Open temporary files for ``names`` in ``directory``; rename them all into place on success.
 
     The caller writes each file as a stream; if anything fails before the end, no target
-    file is touched and the temporary files are removed.
+    file is touched and the temporary files are removed. ``durable`` files are flushed to
+    the disk (fsync) before the rename, so that they survive a crash of the machine too.
     """
     directory.mkdir(parents=True, exist_ok=True)
     streams: dict[str, TextIO] = {}
@@ -192,7 +193,8 @@ def atomic_files(directory: Path, names: Iterable[str]) -> Iterator[dict[str, Te
         yield streams
         for stream in streams.values():
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
             stream.close()
         for name, temporary in temporaries.items():
             os.replace(temporary, directory / name)
@@ -203,8 +205,8 @@ def atomic_files(directory: Path, names: Iterable[str]) -> Iterator[dict[str, Te
             temporary.unlink(missing_ok=True)
 
 
-def write_files_atomically(directory: Path, files: dict[str, str]) -> None:
+def write_files_atomically(directory: Path, files: dict[str, str], *, durable: bool = True) -> None:
     """Write every file to a temporary name first, then rename them all into place."""
-    with atomic_files(directory, files) as streams:
+    with atomic_files(directory, files, durable=durable) as streams:
         for name, content in files.items():
             streams[name].write(content)

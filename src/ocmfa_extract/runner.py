@@ -61,6 +61,10 @@ class RunSummary:
         return self.documents == 0
 
 
+#: Words the vocabulary may hold for good; past this, each document runs in a memory zone.
+_WARM_VOCABULARY = 50_000
+
+
 def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | ErrorRecord:
     """Extract one document; a document that fails becomes an error record.
 
@@ -68,8 +72,11 @@ def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | Error
     the run: its error is recorded (kind ``extraction_error``) and the others go on.
     """
     try:
-        # Strings and words the document adds to the vocabulary are freed when it is done,
-        # so memory does not grow with the corpus.
+        # After the warm-up, the words a document adds to the vocabulary (and to the
+        # tokenizer's cache) are freed when it is done, so memory does not grow with the
+        # corpus; the warm-up's words, most of those of later documents, stay.
+        if len(nlp.vocab) < _WARM_VOCABULARY:
+            return extract_document(nlp, loaded.text, loaded.record)
         with nlp.memory_zone():
             return extract_document(nlp, loaded.text, loaded.record)
     except Exception as error:  # noqa: BLE001 - the per-document boundary
@@ -288,25 +295,26 @@ def write_outputs(
     the second writes each document's records. Returns the numbers of people, roles,
     dates and statements.
     """
-    index = PeopleIndex()
-    for result in results():
-        index.add(result)
-    roles = dates = statements = 0
-    with atomic_files(out, OUTPUT_FILES) as streams:
+    with PeopleIndex() as index:
         for result in results():
-            document_roles, document_dates, document_statements = document_records(result, index)
-            streams["documents.jsonl"].write(jsonl([result.document]))
-            streams["roles.jsonl"].write(jsonl(document_roles))
-            streams["dates.jsonl"].write(jsonl(document_dates))
-            streams["statements.jsonl"].write(jsonl(document_statements))
-            roles, dates, statements = (
-                roles + len(document_roles),
-                dates + len(document_dates),
-                statements + len(document_statements),
-            )
-            if result.document.text_path:  # the text an HTML page's offsets refer to
-                write_files_atomically(out / TEXTS_DIR, {Path(result.document.text_path).name: result.text})
-        people = index.people()
-        streams["people.jsonl"].write(jsonl(people))
-        streams["errors.jsonl"].write(jsonl(sorted(errors, key=lambda error: error.path)))
-    return len(people), roles, dates, statements
+            index.add(result)
+        roles = dates = statements = people = 0
+        with atomic_files(out, OUTPUT_FILES) as streams:
+            for result in results():
+                document_roles, document_dates, document_statements = document_records(result, index)
+                streams["documents.jsonl"].write(jsonl([result.document]))
+                streams["roles.jsonl"].write(jsonl(document_roles))
+                streams["dates.jsonl"].write(jsonl(document_dates))
+                streams["statements.jsonl"].write(jsonl(document_statements))
+                roles, dates, statements = (
+                    roles + len(document_roles),
+                    dates + len(document_dates),
+                    statements + len(document_statements),
+                )
+                if result.document.text_path:  # the text an HTML page's offsets refer to
+                    write_files_atomically(out / TEXTS_DIR, {Path(result.document.text_path).name: result.text})
+            for person in index.people():  # one at a time
+                streams["people.jsonl"].write(jsonl([person]))
+                people += 1
+            streams["errors.jsonl"].write(jsonl(sorted(errors, key=lambda error: error.path)))
+    return people, roles, dates, statements

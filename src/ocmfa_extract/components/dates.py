@@ -305,6 +305,9 @@ def make_dates(nlp: Language, name: str, patterns_dir: str | None, normalizer: D
     return DatesComponent(nlp, name, cached_patterns(patterns_dir_or_default(patterns_dir)), normalizer)
 
 
+_MAX_RANGE_GAP = 5
+
+
 def _has_digit(word: str) -> bool:
     return any(ch.isdigit() for ch in word)
 
@@ -406,7 +409,9 @@ class DatesComponent:
         while index < len(spans):
             first = spans[index]
             second = spans[index + 1] if index + 1 < len(spans) else None
-            links = [token for token in doc[first.end : second.start]] if second is not None else []
+            # A range's link is one word, perhaps between whitespace tokens: a longer gap is none.
+            near = second is not None and second.start - first.end <= _MAX_RANGE_GAP
+            links = list(doc[first.end : second.start]) if near else []
             if second is not None and second._.ocmfa_date is not None and self._is_range(doc, first, links):
                 span = Span(doc, first.start, second.end, label="DATE_RANGE", span_id=first.id_)
                 span._.ocmfa_date = first._.ocmfa_date or self._in_year_of(first, second._.ocmfa_date)

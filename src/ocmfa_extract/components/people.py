@@ -195,6 +195,7 @@ class NameLexicons:
 KIND_BITS: dict[str, int] = {kind: 1 << index for index, kind in enumerate(TOKEN_KINDS)}
 ANY_KIND = (1 << len(TOKEN_KINDS)) - 1
 _RUN_WORD = 1 << len(TOKEN_KINDS)
+_CONTEXT_KINDS = KIND_BITS["honorific"] | KIND_BITS["title_word"] | KIND_BITS["kin"]  # stand before a name
 _HYPHEN = _RUN_WORD << 1
 _FLAGS = [*KIND_FLAGS.values(), _RUN_WORD_FLAG, _HYPHEN_FLAG]
 _BIT_WEIGHTS = numpy.array([1 << index for index in range(len(_FLAGS))], dtype="uint64")
@@ -338,14 +339,15 @@ class PeopleComponent:
         matches = sorted({span for start, end in runs for span in self.rules.match(doc[start:end])})
         # The longest candidate wins first, then is accepted or rejected whole: "Sun Yat-sen
         # Memorial Hall" must not leave "Sun Yat" behind.
-        candidates = [name for name in map(self._strip_context, matches) if name is not None]
+        kinds = bits.tolist()
+        candidates = [name for name in (self._strip_context(match, kinds) for match in matches) if name is not None]
         candidates = filter_spans(candidates + self._layout_names(doc))
         if doc.has_annotation("ENT_IOB"):  # a statistical base model ran first (``--model``)
-            candidates = sorted(candidates + self._model_names(doc, candidates))
+            candidates = sorted(candidates + self._model_names(doc, candidates, kinds))
         names = [
             span
             for span in candidates
-            if (len(span) > 1 or span.label_ == "CONTEXT") and self._acceptable(doc, span, place_tokens)
+            if (len(span) > 1 or span.label_ == "CONTEXT") and self._acceptable(doc, span, place_tokens, kinds)
         ]
         mentions = self._link_mentions(doc, names, bits)
         doc.spans[PEOPLE_KEY] = mentions
@@ -365,28 +367,28 @@ class PeopleComponent:
             return None
         return next((m.kb_id_ for m in mentions if title.start <= m.start_char < title.end), None)
 
-    def _strip_context(self, span: Span) -> Span | None:
-        """Drop leading honorifics and titles; label the rest CONTEXT if they were there."""
+    @staticmethod
+    def _strip_context(span: Span, kinds: list[int]) -> Span | None:
+        """Drop leading honorifics and titles; label the rest CONTEXT if they were there.
+
+        ``kinds`` are the kind bits of the document's tokens (:meth:`NameParts.bits`).
+        """
         start = span.start
         doc = span.doc
-        while start < span.end and (
-            doc[start]._.ocmfa_honorific
-            or doc[start]._.ocmfa_title_word
-            or doc[start]._.ocmfa_kin
-            or (start > span.start and doc[start].text == ",")
-        ):
+        while start < span.end and (kinds[start] & _CONTEXT_KINDS or (start > span.start and doc[start].text == ",")):
             start += 1
         if start == span.end:
             return None
         label = "CONTEXT" if start > span.start else "NAME"
         return Span(span.doc, start, span.end, label=label, span_id=span.id_)
 
-    def _acceptable(self, doc: Doc, name: Span, place_tokens: set[int]) -> bool:
+    def _acceptable(self, doc: Doc, name: Span, place_tokens: set[int], kinds: list[int]) -> bool:
         """Reject places, organisation modifiers and names followed by a place word."""
         after = doc[name.end] if name.end < len(doc) else None
         if after is not None and after.lower_ in self.lexicons.not_name_words and after.is_title:
             return False  # "Kennedy Road", "General Political Department"
-        first = name.start - 1 if name.start > 0 and doc[name.start - 1]._.ocmfa_honorific else name.start
+        honorific_before = name.start > 0 and kinds[name.start - 1] & KIND_BITS["honorific"]
+        first = name.start - 1 if honorific_before else name.start
         previous = doc[first - 1] if first > 0 else None
         if previous is not None and previous.lower_ in self.street_prefixes:
             return False  # "Avenida Dr. Stanley Ho", "Rua Sun Yat-sen": a street named after someone
@@ -397,7 +399,7 @@ class PeopleComponent:
         before = doc[name.start - 1] if name.start > 0 else None
         return before is None or before.lower_ not in _MODIFIER_DETERMINERS  # not "a Wan Chai club"
 
-    def _model_names(self, doc: Doc, found: list[Span]) -> list[Span]:
+    def _model_names(self, doc: Doc, found: list[Span], kinds: list[int]) -> list[Span]:
         """The base model's PERSON entities that the rules confirm, where no rule found a name.
 
         The rules take precedence: an entity overlapping a rule's candidate is dropped.
@@ -410,7 +412,7 @@ class PeopleComponent:
         for entity in doc.ents:
             if entity.label_ != "PERSON" or any(i in taken for i in range(entity.start, entity.end)):
                 continue
-            name = self._strip_context(Span(doc, entity.start, entity.end, label="PERSON", span_id="model_ner"))
+            name = self._strip_context(Span(doc, entity.start, entity.end, label="PERSON", span_id="model_ner"), kinds)
             if name is not None and self._looks_like_name(name):
                 confirmed.append(name)
         return confirmed
