@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+from spacy.tokens import Doc
 
-from ocmfa_extract.components.layout import find_layout
+from ocmfa_extract.components.layout import _set_sentence_starts, find_layout
 
 ARTICLE = """= Foreign Affairs Office of Somewhere =
 
@@ -72,3 +76,38 @@ def test_layout_paragraphs_split_at_indentation():
 def test_layout_tiny_documents(nlp, text):
     doc = nlp(text)
     assert "".join(s.text_with_ws for s in doc._.ocmfa_sentences) == (text if len(doc) else "")
+
+
+def reference_sentence_starts(doc: Doc) -> list[int]:
+    """The sentence rule written as a plain loop over the tokens, to check the array version against."""
+    starts: list[int] = []
+    after_break, pending_end = True, False
+    for token in doc:
+        text = token.text
+        if token.is_space:
+            after_break = after_break or "\n" in text or "\r" in text
+            continue
+        if not starts or after_break or (pending_end and (text[:1].isupper() or text[:1].isdigit() or text in '"“‘(«')):
+            starts.append(token.i)
+        after_break = False
+        if text in {".", "!", "?", "…"}:
+            pending_end = True
+        elif not (pending_end and text in {'"', "”", "’", "'", ")", "]", "»"}):
+            pending_end = False
+    if len(doc) and (not starts or starts[0] != 0):
+        starts.insert(0, 0)
+    return starts
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["A", "b", "7", ".", "!", "?", "…", "”", ")", "“", "(", " ", "  ", "\n", "\r\n", "'"]),
+        max_size=60,
+    )
+)
+def test_sentence_starts_follow_the_rule_on_any_text(nlp: Language, pieces: list[str]):
+    text = "".join(pieces)
+    doc = nlp.make_doc(text)
+    assert _set_sentence_starts(doc) == reference_sentence_starts(doc)
+    assert [token.i for token in doc if token.is_sent_start] == reference_sentence_starts(doc)

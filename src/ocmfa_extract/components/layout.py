@@ -20,7 +20,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import numpy
-from spacy.attrs import IS_SPACE, ORTH, SENT_START
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -210,34 +210,44 @@ def find_layout(text: str) -> Layout:
     return layout
 
 
+# What a word can do at a sentence boundary, as bits (see _set_sentence_starts).
+_SPACE, _BREAK, _END, _CLOSER, _STARTER = 1, 2, 4, 8, 16
+
+
+def _boundary_class(text: str) -> int:
+    if text.isspace():
+        return _SPACE | (_BREAK if "\n" in text or "\r" in text else 0)
+    starter = text[:1].isupper() or text[:1].isdigit() or text in _OPENERS
+    return (_END if text in _SENTENCE_END else 0) | (_CLOSER if text in _CLOSERS else 0) | (_STARTER if starter else 0)
+
+
 def _set_sentence_starts(doc: Doc) -> list[int]:
     """Mark sentence starts at line breaks and after sentence-final punctuation.
 
-    The starts are found in one pass and set in one call (``Doc.from_array``): setting
-    ``token.is_sent_start`` token by token checks the whole document each time, which is
-    quadratic on a long document. Returns the indices of the starting tokens.
+    A word starts a sentence when it is the first, when a line break stands before it,
+    or when it starts with a capital, a digit or an opening quote and the words before it
+    end a sentence (``.``, ``!``, ``?``, then any closing quotes or brackets). Worked out
+    with array operations over the words' classes, and set in one call
+    (``Doc.from_array``): this runs over every token of every document. Returns the
+    indices of the starting tokens.
     """
-    starts: list[int] = []
-    after_break = True
-    pending_end = False
+    orths = doc.to_array(ORTH)
+    unique, inverse = numpy.unique(orths, return_inverse=True)
     strings = doc.vocab.strings
-    # Read as integers, not Token objects: this runs over every token.
-    for index, (orth, is_space) in enumerate(doc.to_array([ORTH, IS_SPACE]).tolist()):
-        text = strings[orth]
-        if is_space:
-            after_break = after_break or "\n" in text or "\r" in text
-            continue
-        if (
-            not starts
-            or after_break
-            or (pending_end and (text[:1].isupper() or text[:1].isdigit() or text in _OPENERS))
-        ):
-            starts.append(index)
-        after_break = False
-        if text in _SENTENCE_END:
-            pending_end = True
-        elif not (pending_end and text in _CLOSERS):
-            pending_end = False
+    classes = numpy.array([_boundary_class(strings[orth]) for orth in unique.tolist()], dtype=numpy.int64)[inverse]
+    words = numpy.flatnonzero((classes & _SPACE) == 0)  # the tokens that are not whitespace
+    word_classes = classes[words]
+    breaks_up_to = numpy.cumsum((classes & _BREAK) != 0)
+    after_break = numpy.ones(len(words), dtype=bool)
+    after_break[1:] = breaks_up_to[words[1:]] > breaks_up_to[words[:-1]]
+    # After a word, a sentence has ended when the last word that is not a closing quote or
+    # bracket (or is an end mark) is an end mark: "... said.” Then".
+    deciding = ((word_classes & _END) != 0) | ((word_classes & _CLOSER) == 0)
+    last_deciding = numpy.maximum.accumulate(numpy.where(deciding, numpy.arange(len(words)), -1))
+    ended = (last_deciding >= 0) & ((word_classes[numpy.maximum(last_deciding, 0)] & _END) != 0)
+    is_start = after_break.copy()
+    is_start[1:] |= ended[:-1] & ((word_classes[1:] & _STARTER) != 0)
+    starts: list[int] = words[is_start].tolist()
     if len(doc) and (not starts or starts[0] != 0):
         starts.insert(0, 0)
     flags = numpy.zeros((len(doc), 1), dtype="uint64")  # 1: starts a sentence; 0: does not
