@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ocmfa_extract.components.statements import find_quotes
 
 
 def statements(nlp, text: str) -> list[tuple[str, str, str, bool, str | None]]:
@@ -171,3 +175,25 @@ def test_statements_aside_date_is_not_the_statement_date(nlp):
         "Zheng Haoming, who arrived in August 2020, said that the office had grown quickly."
     )
     assert statements(nlp, text) == [("Zheng Haoming", "person", "the office had grown quickly", False, "2024-03-06")]
+
+
+def reference_quotes(text: str) -> list[tuple[int, int]]:
+    """The quotation rule as a plain loop over the characters, to check find_quotes against."""
+    pairs = {"“": "”", '"': '"', "‘": "’"}
+    quotes, index = [], 0
+    while index < len(text):
+        char = text[index]
+        if char in pairs and (char != "‘" or index == 0 or not text[index - 1].isalnum()):
+            end = text.find(pairs[char], index + 1)
+            if end != -1:
+                quotes.append((index + 1, end))
+                index = end + 1
+                continue
+        index += 1
+    return quotes
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('ab “”"‘’ 1.')), max_size=80))
+def test_find_quotes_follows_the_rule_on_any_text(text: str):
+    assert find_quotes(text) == reference_quotes(text)

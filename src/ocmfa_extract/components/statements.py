@@ -43,6 +43,7 @@ from .roles import TITLES_KEY
 from .rules import RangeIndex, cached_patterns, make_span_ruler, patterns_dir_or_default
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’"}
+_OPENING_QUOTE = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 _PREPOSITIONS = frozenset({"by", "of", "for", "from", "with", "to", "on", "at", "about", "against", "in", "after"})
 _VERB_CUES = frozenset({"SAY", "REACT", "PARTICIPLE"})
 _DETERMINERS = frozenset(
@@ -112,16 +113,16 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     quotes count only where they open after a space (so apostrophes are not quotes).
     """
     quotes: list[tuple[int, int]] = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char in _QUOTE_PAIRS and (char != "‘" or index == 0 or not text[index - 1].isalnum()):
+    opening = _OPENING_QUOTE.search(text)
+    while opening is not None:
+        index, char = opening.start(), opening.group()
+        after = index + 1
+        if char != "‘" or index == 0 or not text[index - 1].isalnum():
             end = text.find(_QUOTE_PAIRS[char], index + 1)
             if end != -1:
                 quotes.append((index + 1, end))
-                index = end + 1
-                continue
-        index += 1
+                after = end + 1
+        opening = _OPENING_QUOTE.search(text, after)
     return quotes
 
 
