@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy
 from spacy.attrs import ORTH, SENT_START
@@ -214,6 +215,7 @@ def find_layout(text: str) -> Layout:
 _SPACE, _BREAK, _END, _CLOSER, _STARTER = 1, 2, 4, 8, 16
 
 
+@lru_cache(maxsize=65_536)
 def _boundary_class(text: str) -> int:
     if text.isspace():
         return _SPACE | (_BREAK if "\n" in text or "\r" in text else 0)

@@ -16,6 +16,7 @@ Reads the tokens, ``doc._.ocmfa_layout`` and ``doc.spans["ocmfa_people"]``. Adds
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -171,12 +172,14 @@ class OrganizationsComponent:
                 target = acronyms[text]
             else:
                 words = content_words(text)
-                candidates = [name for name in reversed(seen_full) if name != text]
-                candidates += [subject] if subject else []
                 # Only a bare head word or a possessive form is a short reference ("the
                 # Office", "the Commissioner's Office"); "State Council" is a body of its own.
                 short = len(mention) == 1 or any(t.text in {"'s", "’s"} for t in mention) or mention.label_ == "ORG_REF"
-                target = next((name for name in candidates if short and words and words < content_words(name)), text)
+                target = text
+                if short and words:
+                    # The latest full name that holds its words, else the document's subject.
+                    candidates = itertools.chain((name for name in reversed(seen_full) if name != text), [subject])
+                    target = next((name for name in candidates if name and words < content_words(name)), text)
                 if mention.label_ == "ORG_REF" and target == text:
                     target = subject or mention[1:].text  # "the ministry" of an unnamed body
                 if mention.label_ == "ORG" and target == text:

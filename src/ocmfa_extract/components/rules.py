@@ -76,21 +76,22 @@ class TokenRuleMatcher:
     def __init__(self, nlp: Language, rules: list[dict[str, Any]], *, validate: bool = True) -> None:
         """Add every rule of ``rules`` (token patterns only), validated by spaCy unless ``validate`` is false."""
         self.matcher = Matcher(nlp.vocab, validate=validate)
-        self.rule_of: dict[str, tuple[str, str]] = {}  # matcher key -> (label, rule id)
+        self.rule_of: dict[int, tuple[str, str]] = {}  # matcher key (its hash) -> (label, rule id)
         for rule in rules:
             if not isinstance(rule["pattern"], list):
                 raise ValueError(f"rule {rule.get('id')!r}: only token patterns can be matched on a span")
             key = f"{rule['label']}|{rule.get('id', '')}"
-            self.rule_of[key] = (rule["label"], rule.get("id", ""))
+            self.rule_of[nlp.vocab.strings.add(key)] = (rule["label"], rule.get("id", ""))
             self.matcher.add(key, [rule["pattern"]])
 
     def match(self, doclike: Doc | Span) -> list[Span]:
-        """Every match in ``doclike`` as a span of its document, labelled and with its rule id."""
-        found: set[Span] = set()
-        for span in self.matcher(doclike, as_spans=True):
-            label, rule_id = self.rule_of[span.label_]
-            found.add(Span(span.doc, span.start, span.end, label=label, span_id=rule_id))
-        return sorted(found)
+        """Every match in ``doclike`` as a span of its document, labelled and with its rule id, in order."""
+        doc, offset = (doclike, 0) if isinstance(doclike, Doc) else (doclike.doc, doclike.start)
+        found: set[tuple[int, int, str, str]] = set()
+        for key, start, end in self.matcher(doclike):  # offsets within doclike
+            label, rule_id = self.rule_of[key]
+            found.add((offset + start, offset + end, label, rule_id))
+        return sorted(Span(doc, start, end, label=label, span_id=rule_id) for start, end, label, rule_id in found)
 
 
 def literal_words(rules: list[dict[str, Any]]) -> frozenset[str]:
