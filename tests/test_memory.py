@@ -1,0 +1,59 @@
+"""Memory that does not grow with the corpus: vocabulary zones and the on-disk people index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from ocmfa_extract import runner
+from ocmfa_extract.corpus import PeopleIndex
+from ocmfa_extract.io import LoadedDocument
+from ocmfa_extract.models import DocumentRecord
+from ocmfa_extract.runner import extract_one
+
+
+def loaded(text: str, doc_id: str = "doc") -> LoadedDocument:
+    record = DocumentRecord(
+        doc_id=doc_id, path=f"{doc_id}.txt", sha256="0" * 64, title=None, published=None, encoding="utf-8",
+        text_path=None, also_at=[],
+    )  # fmt: skip
+    return LoadedDocument(record, text)
+
+
+def test_words_of_a_document_are_freed_once_the_vocabulary_is_warm(nlp: Language, monkeypatch: pytest.MonkeyPatch):
+    text = "Ambassador Kelbora Vistrandu met Zorvath Quillemine on 4 June 2019 in Xanthoport. {} said it went well."
+    cold = extract_one(nlp, loaded(text.format("Vistrandu")))
+    monkeypatch.setattr(runner, "_WARM_VOCABULARY", 0)  # every document now runs in a memory zone
+    words = {lexeme.orth for lexeme in nlp.vocab}
+    strings = len(nlp.vocab.strings)
+    zoned = extract_one(nlp, loaded(text.format("Vistrandu") + " Unheardofword Otherunheardword."))
+    # The new words are gone again (len(vocab) is a counter that zones do not wind back).
+    assert {lexeme.orth for lexeme in nlp.vocab} == words and len(nlp.vocab.strings) == strings
+    assert zoned.people == cold.people and zoned.roles == cold.roles and zoned.dates == cold.dates
+    assert [m.text for m in zoned.mentions] == ["Kelbora Vistrandu", "Vistrandu"]
+    again = extract_one(nlp, loaded(text.format("Vistrandu")))  # the same result after the zone
+    assert again == cold
+
+
+def test_people_index_streams_people_in_order_of_first_mention(nlp: Language, patterns_dir: Path):
+    from ocmfa_extract.extract import extract_document
+
+    first = extract_document(nlp, "Zhou Minghai met Ambassador Lena Sorvik. Mr Zhou spoke.", loaded("", "a").record)
+    second_record = loaded("", "b").record
+    second = extract_document(nlp, "Lena Sorvik, then Chen Xiaoyu, and Zhou Minghai again.", second_record)
+    with PeopleIndex() as index:
+        index.add(first)
+        index.add(second)
+        people = list(index.people())
+    assert [person.name for person in people] == ["Zhou Minghai", "Lena Sorvik", "Chen Xiaoyu"]
+    zhou = people[0]
+    assert [(m.doc_id, m.text) for m in zhou.mentions] == [
+        ("a", "Zhou Minghai"),
+        ("a", "Mr Zhou"),
+        ("b", "Zhou Minghai"),
+    ]
+    assert zhou.aliases == ["Mr Zhou"]
+    with pytest.raises(Exception, match="closed"):
+        list(index.people())  # the temporary database is gone with the index
