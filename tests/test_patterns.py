@@ -46,3 +46,23 @@ def test_patterns_missing_file(tmp_path: Path, patterns_dir: Path):
     (copy / "cues.jsonl").unlink()
     with pytest.raises(PatternError, match="cues.jsonl: pattern file missing"):
         load_patterns(copy)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"label": "PERSON", "pattern": "mr smith", "id": "a"}', "token patterns"),
+        ('{"label": "PERSON", "pattern": [{"_": {"ocmfa_nickname": true}}], "id": "a"}', "unknown name-part"),
+        ('{"label": "PERSON", "pattern": [{"_": {"ocmfa_cap": "yes"}}], "id": "a"}', "true or false"),
+    ],
+)
+def test_people_patterns_use_only_the_name_part_attributes(tmp_path: Path, patterns_dir: Path, line: str, reason: str):
+    copy = tmp_path / "patterns"
+    shutil.copytree(patterns_dir, copy)
+    target = copy / "people.jsonl"
+    target.write_text(target.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    with pytest.raises(PatternError) as caught:
+        load_patterns(copy)
+    assert caught.value.path == target
+    assert caught.value.line == len(target.read_text(encoding="utf-8").splitlines())
+    assert reason in str(caught.value)

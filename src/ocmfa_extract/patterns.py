@@ -68,6 +68,35 @@ class Patterns:
             raise PatternError(self.directory / "lexicons" / f"{name}.txt", None, "lexicon missing") from None
 
 
+#: The name-part attributes people patterns test, as ``{"_": {"ocmfa_<kind>": true}}``;
+#: the people component gives every word these (components/people.py).
+NAME_PART_KINDS: tuple[str, ...] = (
+    "cn_surname",
+    "cn_given",
+    "syllable",
+    "given_name",
+    "surname",
+    "cap",
+    "honorific",
+    "title_word",
+    "surname_first",
+    "kin",
+)
+
+
+def _people_problem(pattern: str | list[dict[str, Any]]) -> str | None:
+    """What keeps a ``people.jsonl`` pattern from running, if anything."""
+    if not isinstance(pattern, list):
+        return "people patterns are token patterns (a list), not phrases"
+    for spec in pattern:
+        for name, value in spec.get("_", {}).items():
+            if name.removeprefix("ocmfa_") not in NAME_PART_KINDS or not name.startswith("ocmfa_"):
+                return f"unknown name-part attribute _.{name} (known: {', '.join(NAME_PART_KINDS)})"
+            if not isinstance(value, bool):
+                return f"_.{name} takes true or false"
+    return None
+
+
 def load_pattern_file(path: Path) -> list[dict[str, Any]]:
     """Read and validate one JSONL pattern file."""
     rules: list[dict[str, Any]] = []
@@ -84,6 +113,8 @@ def load_pattern_file(path: Path) -> list[dict[str, Any]]:
             problems = validate_token_pattern(line.pattern)
             if problems:
                 raise PatternError(path, number, f"pattern: {'; '.join(problems)}")
+        if path.name == "people.jsonl" and (problem := _people_problem(line.pattern)):
+            raise PatternError(path, number, f"pattern: {problem}")
         rules.append(line.model_dump())
     return rules
 

@@ -34,24 +34,13 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from ..patterns import Patterns
+from ..patterns import NAME_PART_KINDS, Patterns
 from ..text import name_key, strip_accents
 from .layout import sentence_of
 from .rules import TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default
 
 PEOPLE_KEY = "ocmfa_people"
-TOKEN_KINDS: tuple[str, ...] = (
-    "cn_surname",
-    "cn_given",
-    "syllable",
-    "given_name",
-    "surname",
-    "cap",
-    "honorific",
-    "title_word",
-    "surname_first",
-    "kin",
-)
+TOKEN_KINDS = NAME_PART_KINDS
 _NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’](?=[^\W\d_]))+$")
 _MODIFIER_DETERMINERS = frozenset({"a", "an"})
 _LIST_NAME = re.compile(r"^([A-Z][\w'’\-]*(?: [A-Z][\w'’\-.]*){1,3})\s*[(,]")
@@ -296,8 +285,6 @@ def flag_pattern(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
         spec = dict(spec)
         for name, value in spec.pop("_", {}).items():
             kind = name.removeprefix("ocmfa_")
-            if kind not in KIND_FLAGS or not isinstance(value, bool):
-                raise ValueError(f"people patterns use only true/false name-part attributes, not _.{name}")
             spec[f"FLAG{KIND_FLAGS[kind]}"] = value
         translated.append(spec)
     return translated
