@@ -52,11 +52,14 @@ class Figures:
     peak_mb: float | None = None
 
 
-def measure_run(corpus: Path, out: Path, workers: int, model: str | None = None) -> Figures:
+def measure_run(
+    corpus: Path, out: Path, workers: int, model: str | None = None, extra: list[str] | None = None
+) -> Figures:
     """One full `ocmfa-extract run` in a fresh child process."""
     command = [sys.executable, "-m", "ocmfa_extract", "run", str(corpus), "--out", str(out), "--full"]
     command += ["--workers", str(workers), "--patterns", str(ROOT / "patterns")]
     command += ["--model", model] if model else []
+    command += extra or []
     result = subprocess.run([sys.executable, "-c", _MEASURE, *command], check=True, capture_output=True, text=True)
     figures = json.loads(result.stdout)
     return Figures(figures["seconds"], figures["peak_kb"] / 1024)

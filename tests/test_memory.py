@@ -57,3 +57,19 @@ def test_people_index_streams_people_in_order_of_first_mention(nlp: Language, pa
     assert zhou.aliases == ["Mr Zhou"]
     with pytest.raises(Exception, match="closed"):
         list(index.people())  # the temporary database is gone with the index
+
+
+def test_texts_are_read_again_at_extraction_not_kept(nlp: Language, tmp_path: Path):
+    from ocmfa_extract.runner import load_sources
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Ambassador Lena Sorvik arrived on 4 June 2019.", encoding="utf-8")
+    (folder / "b.txt").write_text("Commissioner Zhou Minghai left in 2022.", encoding="utf-8")
+    documents, errors = load_sources([folder])
+    assert errors == [] and [d.text for d in documents] == [None, None]  # not held in memory
+    result = extract_one(nlp, documents[0])
+    assert [m.text for m in result.mentions] == ["Lena Sorvik"]
+    (folder / "b.txt").write_text("Something else entirely.", encoding="utf-8")  # changed since it was read
+    error = extract_one(nlp, documents[1])
+    assert error.error == "unreadable" and "changed while the run read it" in error.message

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -64,10 +65,27 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class LoadedDocument:
-    """A decoded input document."""
+    """A decoded input document.
+
+    A run over a folder keeps only the record and where the file is (``text`` is None):
+    the text is read again when the document is extracted, so a corpus's texts are never
+    all in memory at once.
+    """
 
     record: DocumentRecord
-    text: str
+    text: str | None
+    source: SourceFile | None = None
+
+    def read_text(self) -> str:
+        """The document's text, read again from its file if it was not kept."""
+        if self.text is not None:
+            return self.text
+        if self.source is None:
+            raise ValueError(f"{self.record.path}: neither a text nor a file to read it from")
+        again = load_document(self.source, max_bytes=sys.maxsize)  # its size was checked when it was first read
+        if again.record.sha256 != self.record.sha256:
+            raise InputError("unreadable", f"{self.source.relative} changed while the run read it: run again")
+        return again.read_text()
 
 
 def find_sources(sources: Iterable[Path]) -> Iterator[SourceFile]:
@@ -110,7 +128,7 @@ def load_document(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Loa
         text_path=text_path,
         also_at=[],
     )
-    return LoadedDocument(record, text)
+    return LoadedDocument(record, text, source)
 
 
 def _read_bytes(source: SourceFile, max_bytes: int) -> bytes:

@@ -62,7 +62,7 @@ class RunSummary:
 
 
 #: Words the vocabulary may hold for good; past this, each document runs in a memory zone.
-_WARM_VOCABULARY = 50_000
+_WARM_VOCABULARY = 20_000
 
 
 def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | ErrorRecord:
@@ -75,10 +75,13 @@ def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | Error
         # After the warm-up, the words a document adds to the vocabulary (and to the
         # tokenizer's cache) are freed when it is done, so memory does not grow with the
         # corpus; the warm-up's words, most of those of later documents, stay.
+        text = loaded.read_text()
         if len(nlp.vocab) < _WARM_VOCABULARY:
-            return extract_document(nlp, loaded.text, loaded.record)
+            return extract_document(nlp, text, loaded.record)
         with nlp.memory_zone():
-            return extract_document(nlp, loaded.text, loaded.record)
+            return extract_document(nlp, text, loaded.record)
+    except InputError as error:  # the file changed or went away since it was first read
+        return ErrorRecord(path=loaded.record.path, error=error.kind, message=error.message)
     except Exception as error:  # noqa: BLE001 - the per-document boundary
         message = f"extraction failed ({type(error).__name__}: {error}); please report it with the file"
         return ErrorRecord(path=loaded.record.path, error="extraction_error", message=message)
@@ -179,10 +182,15 @@ def load_sources(
         if sha in loaded:
             also_at[sha].append(document.record.path)
         else:
-            loaded[sha] = document
+            # A plain file's text is read again when it is extracted, so that a corpus's
+            # texts are never all in memory; an HTML page keeps its main text (small, and
+            # costly to extract twice).
+            kept_text = document.text if document.record.text_path else None
+            loaded[sha] = LoadedDocument(document.record, kept_text, document.source)
             also_at[sha] = []
     documents = [
-        LoadedDocument(doc.record.model_copy(update={"also_at": also_at[sha]}), doc.text) for sha, doc in loaded.items()
+        LoadedDocument(doc.record.model_copy(update={"also_at": also_at[sha]}), doc.text, doc.source)
+        for sha, doc in loaded.items()
     ]
     return documents, errors
 
