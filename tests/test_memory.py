@@ -73,3 +73,21 @@ def test_texts_are_read_again_at_extraction_not_kept(nlp: Language, tmp_path: Pa
     (folder / "b.txt").write_text("Something else entirely.", encoding="utf-8")  # changed since it was read
     error = extract_one(nlp, documents[1])
     assert error.error == "unreadable" and "changed while the run read it" in error.message
+
+
+def test_people_index_keeps_the_most_complete_name(nlp: Language):
+    from ocmfa_extract.extract import extract_document
+
+    with PeopleIndex() as index:
+        for doc_id, text in (("a", "Ambassador Zhou Yüan spoke."), ("b", "Ambassador Zhou Yuan spoke.")):
+            index.add(extract_document(nlp, text, loaded("", doc_id).record))
+        index.add(extract_document(nlp, "Ambassador Zhou Yu'an spoke.", loaded("", "c").record))
+        (person,) = index.people()
+    # One key for all three; the longest form wins, and among equals the first in code point order.
+    assert person.name == "Zhou Yu'an"
+    assert person.aliases == ["Zhou Yuan", "Zhou Yüan"]
+    with PeopleIndex() as index:
+        for doc_id, text in (("a", "Ambassador Zhou Yüan spoke."), ("b", "Ambassador Zhou Yuan spoke.")):
+            index.add(extract_document(nlp, text, loaded("", doc_id).record))
+        (person,) = index.people()
+    assert person.name == "Zhou Yuan"  # as long as "Zhou Yüan", and "u" comes before "ü"

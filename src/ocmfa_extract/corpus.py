@@ -45,16 +45,11 @@ class CorpusRecords:
     statements: list[StatementRecord] = field(default_factory=list)
 
 
-def _canonical_name(forms: Iterable[str]) -> str:
-    """The most complete form: the longest, then the first in A–Z order."""
-    return min(forms, key=lambda form: (-len(form), form))
-
-
 class PeopleIndex:
     """Who is named where, gathered over the whole corpus (the first pass).
 
-    Mentions go to a private temporary SQLite database on disk (deleted when the index
-    is closed), so memory holds one name per person, not every mention of the corpus.
+    People and mentions go to a private temporary SQLite database on disk (deleted when
+    the index is closed), so memory does not grow with the corpus.
     """
 
     def __init__(self) -> None:
@@ -63,7 +58,7 @@ class PeopleIndex:
         self._db.execute(
             'CREATE TABLE mention (seq INTEGER PRIMARY KEY, key TEXT, doc_id TEXT, start INT, "end" INT, text TEXT)'
         )
-        self._names: dict[str, str] = {}  # key -> canonical name so far
+        self._db.execute("CREATE TABLE person (key TEXT PRIMARY KEY, name TEXT)")  # the canonical name so far
         self._indexed = False
 
     def close(self) -> None:
@@ -81,10 +76,14 @@ class PeopleIndex:
         doc_id = result.document.doc_id
         context = {"texts": {doc_id: result.text}}
         keys = corpus_keys(result)
-        for person in result.people:
-            key = keys[person.key]
-            known = self._names.get(key)
-            self._names[key] = person.name if known is None else _canonical_name((known, person.name))
+        # The most complete name wins: the longest, then the first in code point order
+        # (SQLite compares UTF-8 bytes, which order as code points do).
+        self._db.executemany(
+            "INSERT INTO person (key, name) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET name = excluded.name"
+            " WHERE length(excluded.name) > length(name)"
+            " OR (length(excluded.name) = length(name) AND excluded.name < name)",
+            [(keys[person.key], person.name) for person in result.people],
+        )
         rows = []
         for mention in result.mentions:
             Span.model_validate(
@@ -95,7 +94,10 @@ class PeopleIndex:
 
     def canonical(self, key: str) -> str:
         """A person's canonical name."""
-        return self._names[key]
+        row = self._db.execute("SELECT name FROM person WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row[0]
 
     def people(self) -> Iterator[PersonRecord]:
         """One record per person, in order of first mention (offsets checked in :meth:`add`)."""

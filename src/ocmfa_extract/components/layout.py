@@ -215,7 +215,7 @@ def find_layout(text: str) -> Layout:
 _SPACE, _BREAK, _END, _CLOSER, _STARTER = 1, 2, 4, 8, 16
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=32_768)
 def _boundary_class(text: str) -> int:
     if text.isspace():
         return _SPACE | (_BREAK if "\n" in text or "\r" in text else 0)

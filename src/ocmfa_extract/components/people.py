@@ -202,7 +202,7 @@ class NameParts:
         """Use ``lexicons``; ``run_words`` are the words people patterns name literally."""
         self.lexicons = lexicons
         self.run_words = run_words
-        self.kinds_of_word = lru_cache(maxsize=65_536)(self._kinds_of_word)
+        self.kinds_of_word = lru_cache(maxsize=32_768)(self._kinds_of_word)
 
     def install(self, vocab: Vocab) -> None:
         """Register the flags with ``vocab`` (words it already holds get them at once)."""

@@ -131,7 +131,7 @@ class CandidateRuns:
     kept (the cache is emptied past ``cache_size`` words, so memory stays bounded).
     """
 
-    def __init__(self, member: Callable[[str], bool], anchor: Callable[[str], bool], cache_size: int = 200_000) -> None:
+    def __init__(self, member: Callable[[str], bool], anchor: Callable[[str], bool], cache_size: int = 50_000) -> None:
         """Find runs of ``member`` tokens that hold an ``anchor`` token."""
         self.member = member
         self.anchor = anchor
