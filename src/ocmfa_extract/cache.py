@@ -64,6 +64,14 @@ def _walk(folder: Traversable) -> Iterator[Traversable]:
             yield entry
 
 
+def store_result(results_dir: Path, result: DocumentResult) -> None:
+    """Write one result into a cache's results folder; any process of a run may call it."""
+    name = f"{result.document.sha256}.json"
+    # Not fsynced: a result lost to a crash of the machine fails validation in get() and
+    # is extracted again, and one fsync a document would cost a tenth of the run.
+    write_files_atomically(results_dir, {name: result.model_dump_json()}, durable=False)
+
+
 class ResultCache:
     """The per-document results of one output folder."""
 
@@ -99,13 +107,6 @@ class ResultCache:
     def load(self, sha256: str) -> DocumentResult:
         """A result stored by this run (or kept from a valid earlier one)."""
         return DocumentResult.model_validate_json((self.results_dir / f"{sha256}.json").read_bytes())
-
-    def put(self, result: DocumentResult) -> None:
-        """Store a new result (atomically, before the outputs that use it are written)."""
-        name = f"{result.document.sha256}.json"
-        # Not fsynced: a result lost to a crash of the machine fails validation in get()
-        # and is extracted again, and one fsync a document would cost a tenth of the run.
-        write_files_atomically(self.results_dir, {name: result.model_dump_json()}, durable=False)
 
     def commit(self, documents: list[DocumentRecord]) -> None:
         """Record the complete run, then drop the results no document uses any more."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from .cache import ResultCache, pipeline_fingerprint
+from .cache import ResultCache, pipeline_fingerprint, store_result
 from .components.rules import cached_patterns, patterns_dir_or_default
 from .corpus import CorpusRecords, PeopleIndex, build_records, document_records
 from .extract import DocumentResult, extract_document
@@ -90,15 +90,29 @@ def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | Error
 _worker_nlp: Language | None = None
 
 
-def _start_worker(patterns_dir: str, base_model: str | None) -> None:
-    global _worker_nlp  # one pipeline per worker process, built once
+_worker_store_in: Path | None = None
+
+
+def _start_worker(patterns_dir: str, base_model: str | None, store_in: Path | None) -> None:
+    global _worker_nlp, _worker_store_in  # one pipeline per worker process, built once
     _worker_nlp = build_pipeline(patterns_dir, base_model)
+    _worker_store_in = store_in
 
 
-def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | ErrorRecord:
+def _extract_and_store(
+    nlp: Language, loaded: LoadedDocument, store_in: Path | None
+) -> DocumentResult | DocumentRecord | ErrorRecord:
+    outcome = extract_one(nlp, loaded)
+    if store_in is None or isinstance(outcome, ErrorRecord):
+        return outcome
+    store_result(store_in, outcome)
+    return outcome.document
+
+
+def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | DocumentRecord | ErrorRecord:
     if _worker_nlp is None:
         raise RuntimeError("extraction worker used before _start_worker built its pipeline")
-    return extract_one(_worker_nlp, loaded)
+    return _extract_and_store(_worker_nlp, loaded, _worker_store_in)
 
 
 def iter_extractions(
@@ -106,21 +120,26 @@ def iter_extractions(
     patterns_dir: str | Path | None = None,
     workers: int = 1,
     base_model: str | None = None,
-) -> Iterator[DocumentResult | ErrorRecord]:
+    store_in: Path | None = None,
+) -> Iterator[DocumentResult | DocumentRecord | ErrorRecord]:
     """Extract documents in ``workers`` processes, yielding each outcome in input order.
 
     Extraction is a pure function of a document's text, the patterns (and the base model,
-    if any), so the documents can be shared out among processes and the results are the same.
+    if any), so the documents can be shared out among processes and the results are the
+    same. With ``store_in`` (a result cache's folder), the process that made a result
+    writes it there and only its document record comes back: the main process does not
+    serialise every result, which lets two workers keep two cores busy.
     """
     directory = str(patterns_dir_or_default(patterns_dir))
     if workers <= 1 or len(documents) < 2:
         nlp = build_pipeline(directory, base_model)
         for loaded in documents:
-            yield extract_one(nlp, loaded)
+            yield _extract_and_store(nlp, loaded, store_in)
         return
     context = multiprocessing.get_context("spawn")
     pool_size = min(workers, len(documents))
-    with context.Pool(pool_size, initializer=_start_worker, initargs=(directory, base_model)) as pool:
+    initargs = (directory, base_model, store_in)
+    with context.Pool(pool_size, initializer=_start_worker, initargs=initargs) as pool:
         yield from pool.imap(_extract_in_worker, documents, chunksize=4)
 
 
@@ -131,7 +150,10 @@ def extract_documents(
     results: list[DocumentResult] = []
     errors: list[ErrorRecord] = []
     for outcome in iter_extractions(documents, patterns_dir, workers):
-        (errors if isinstance(outcome, ErrorRecord) else results).append(outcome)
+        if isinstance(outcome, ErrorRecord):
+            errors.append(outcome)
+        elif isinstance(outcome, DocumentResult):
+            results.append(outcome)
     return results, errors
 
 
@@ -270,12 +292,11 @@ def run(
     if on_total is not None:
         on_total(len(to_extract))
     # Each new result goes to the cache at once: memory holds one document's result at a time.
-    for outcome in iter_extractions(to_extract, directory, workers, base_model):
+    for outcome in iter_extractions(to_extract, directory, workers, base_model, store_in=cache.results_dir):
         if isinstance(outcome, ErrorRecord):
             errors.append(outcome)
-        else:
-            cache.put(outcome)
-            kept[outcome.document.sha256] = outcome.document
+        elif isinstance(outcome, DocumentRecord):
+            kept[outcome.sha256] = outcome
             summary.extracted += 1
         if on_progress is not None:
             on_progress(1)
