@@ -136,10 +136,14 @@ def document_records(
     result: DocumentResult, index: PeopleIndex
 ) -> tuple[list[RoleRecord], list[DateRecord], list[StatementRecord]]:
     """One document's roles, dates and statements, validated against its text (second pass)."""
+    return list(iter_roles(result, index)), list(iter_dates(result)), list(iter_statements(result, index))
+
+
+def iter_roles(result: DocumentResult, index: PeopleIndex) -> Iterator[RoleRecord]:
+    """One document's role records, in order, made one at a time (a long document has many)."""
     doc_id, sha, text = result.document.doc_id, result.document.sha256, result.text
     context = {"texts": {doc_id: text}}
     keys = corpus_keys(result)
-    roles: list[RoleRecord] = []
     for role in sorted(result.roles, key=lambda r: (r.evidence_start, r.evidence_end, r.person_key, r.title)):
         key = keys[role.person_key]
         record = {
@@ -157,8 +161,13 @@ def document_records(
             "evidence": _span(doc_id, text, role.evidence_start, role.evidence_end),
             "rule_id": role.rule_id,
         }
-        roles.append(RoleRecord.model_validate(record, context=context))
-    dates: list[DateRecord] = []
+        yield RoleRecord.model_validate(record, context=context)
+
+
+def iter_dates(result: DocumentResult) -> Iterator[DateRecord]:
+    """One document's date records, in order, made one at a time."""
+    doc_id, sha, text = result.document.doc_id, result.document.sha256, result.text
+    context = {"texts": {doc_id: text}}
     for date in result.dates:
         record = {
             "date_id": stable_id("date", sha, date.start, date.end),
@@ -170,8 +179,14 @@ def document_records(
             "end_value": date.end_value,
             "rule_id": date.rule_id,
         }
-        dates.append(DateRecord.model_validate(record, context=context))
-    statements: list[StatementRecord] = []
+        yield DateRecord.model_validate(record, context=context)
+
+
+def iter_statements(result: DocumentResult, index: PeopleIndex) -> Iterator[StatementRecord]:
+    """One document's statement records, in order, made one at a time."""
+    doc_id, sha, text = result.document.doc_id, result.document.sha256, result.text
+    context = {"texts": {doc_id: text}}
+    keys = corpus_keys(result)
     for statement in sorted(result.statements, key=lambda s: (s.evidence_start, s.content_start)):
         key = keys.get(statement.speaker_key) if statement.speaker_key else None
         record = {
@@ -190,8 +205,7 @@ def document_records(
             "content_span": _span(doc_id, text, statement.content_start, statement.content_end),
             "rule_id": statement.rule_id,
         }
-        statements.append(StatementRecord.model_validate(record, context=context))
-    return roles, dates, statements
+        yield StatementRecord.model_validate(record, context=context)
 
 
 def build_records(results: Iterable[DocumentResult]) -> CorpusRecords:

@@ -12,7 +12,7 @@ from spacy.language import Language
 
 from .cache import ResultCache, pipeline_fingerprint, store_result
 from .components.rules import cached_patterns, patterns_dir_or_default
-from .corpus import CorpusRecords, PeopleIndex, build_records, document_records
+from .corpus import CorpusRecords, PeopleIndex, build_records, iter_dates, iter_roles, iter_statements
 from .extract import DocumentResult, extract_document
 from .io import (
     DEFAULT_MAX_BYTES,
@@ -330,16 +330,17 @@ def write_outputs(
         roles = dates = statements = people = 0
         with atomic_files(out, OUTPUT_FILES) as streams:
             for result in results():
-                document_roles, document_dates, document_statements = document_records(result, index)
                 streams["documents.jsonl"].write(jsonl([result.document]))
-                streams["roles.jsonl"].write(jsonl(document_roles))
-                streams["dates.jsonl"].write(jsonl(document_dates))
-                streams["statements.jsonl"].write(jsonl(document_statements))
-                roles, dates, statements = (
-                    roles + len(document_roles),
-                    dates + len(document_dates),
-                    statements + len(document_statements),
-                )
+                # Record by record: a long document has many, and none is kept after it is written.
+                for role in iter_roles(result, index):
+                    streams["roles.jsonl"].write(jsonl([role]))
+                    roles += 1
+                for date in iter_dates(result):
+                    streams["dates.jsonl"].write(jsonl([date]))
+                    dates += 1
+                for statement in iter_statements(result, index):
+                    streams["statements.jsonl"].write(jsonl([statement]))
+                    statements += 1
                 if result.document.text_path:  # the text an HTML page's offsets refer to
                     write_files_atomically(out / TEXTS_DIR, {Path(result.document.text_path).name: result.text})
             for person in index.people():  # one at a time
