@@ -34,6 +34,7 @@ from ..models import DateValue
 from ..patterns import Patterns
 from .layout import document_text, sentence_of
 from .rules import (
+    LEXEME_FLAGS,
     CandidateRuns,
     TokenRuleMatcher,
     cached_patterns,
@@ -323,15 +324,17 @@ class DatesComponent:
         literals = literal_words(patterns.rules["dates"])
         openings = opening_words(patterns.rules["dates"])
         self.runs = CandidateRuns(
+            nlp.vocab,
             member=lambda word: word.casefold() in literals or _has_digit(word),
             anchor=lambda word: word.casefold() in openings or _has_digit(word),
+            flag_ids=LEXEME_FLAGS["dates"],
         )
         self.year_context = patterns.lexicon("year_context")
         self.normalize = normalizer
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate the date spans of ``doc`` and its published date."""
-        matches = sorted({span for start, end in self.runs.runs(doc) for span in self.rules.match(doc[start:end])})
+        matches = self.rules.match_in_runs(doc, self.runs.runs(doc))
         candidates = [span for span in filter_spans(matches) if self._plausible(doc, span)]
         continuation = doc._.ocmfa_continuation
         doc._.ocmfa_published = continuation.published if continuation else self._published(doc, candidates)

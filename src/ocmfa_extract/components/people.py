@@ -37,7 +37,7 @@ from spacy.vocab import Vocab
 from ..patterns import NAME_PART_KINDS, Patterns
 from ..text import name_key, strip_accents
 from .layout import sentence_of
-from .rules import TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default
+from .rules import LEXEME_FLAGS, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
 
 PEOPLE_KEY = "ocmfa_people"
 TOKEN_KINDS = NAME_PART_KINDS
@@ -66,11 +66,11 @@ _SURNAME_FIRST_RULES = frozenset(
 #: The lexeme flag (``Vocab.add_flag``) that holds each kind. A word's kinds depend only on
 #: its text, so spaCy computes them once per word of the vocabulary, and the matcher reads
 #: them in its compiled loop, without a Python call per token.
-KIND_FLAGS: dict[str, int] = {kind: 40 + index for index, kind in enumerate(TOKEN_KINDS)}
+KIND_FLAGS: dict[str, int] = {kind: LEXEME_FLAGS["people"][index] for index, kind in enumerate(TOKEN_KINDS)}
 # Two more flags say where names can lie: a capitalised word or one a people pattern names
 # ("-", "bin", "J."), and the hyphen (the word after it may be a name's lower-case end).
-_RUN_WORD_FLAG = 40 + len(TOKEN_KINDS)
-_HYPHEN_FLAG = _RUN_WORD_FLAG + 1
+_RUN_WORD_FLAG = LEXEME_FLAGS["people"][len(TOKEN_KINDS)]
+_HYPHEN_FLAG = LEXEME_FLAGS["people"][len(TOKEN_KINDS) + 1]
 for _kind, _flag in KIND_FLAGS.items():
     if not Token.has_extension(f"ocmfa_{_kind}"):
         Token.set_extension(f"ocmfa_{_kind}", getter=lambda token, flag=_flag: token.check_flag(flag))
@@ -267,11 +267,7 @@ def name_runs(bits: numpy.ndarray, shortest: int) -> list[tuple[int, int]]:
     name_part = (bits & ANY_KIND) != 0
     member = name_part | ((bits & _RUN_WORD) != 0)
     member[1:] |= (bits[:-1] & _HYPHEN) != 0
-    edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([False], member, [False])).astype("int8")))
-    starts, ends = edges[0::2], edges[1::2]
-    parts_before = numpy.concatenate(([0], numpy.cumsum(name_part)))
-    keep = (parts_before[ends] - parts_before[starts] > 0) & (ends - starts >= shortest)
-    return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
+    return word_runs(member, name_part, shortest)
 
 
 def flag_pattern(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -322,8 +318,7 @@ class PeopleComponent:
         """Annotate the person mentions of ``doc``."""
         bits = self.name_parts.bits(doc)
         place_tokens = {i for _, start, end in self.places(doc) for i in range(start, end)}
-        runs = name_runs(bits, self.shortest)
-        matches = sorted({span for start, end in runs for span in self.rules.match(doc[start:end])})
+        matches = self.rules.match_in_runs(doc, name_runs(bits, self.shortest))
         # The longest candidate wins first, then is accepted or rejected whole: "Sun Yat-sen
         # Memorial Hall" must not leave "Sun Yat" behind.
         kinds = bits.tolist()

@@ -9,11 +9,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from spacy.attrs import ORTH
+import numpy
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from ..patterns import Patterns, load_patterns
 
@@ -93,6 +94,10 @@ class TokenRuleMatcher:
             found.add((offset + start, offset + end, label, rule_id))
         return sorted(Span(doc, start, end, label=label, span_id=rule_id) for start, end, label, rule_id in found)
 
+    def match_in_runs(self, doc: Doc, runs: Iterable[tuple[int, int]]) -> list[Span]:
+        """Every match inside the ``(start, end)`` token runs of ``doc``, in order."""
+        return sorted({span for start, end in runs for span in self.match(doc[start:end])})
+
 
 def literal_words(rules: list[dict[str, Any]]) -> frozenset[str]:
     """The lower-cased words the token patterns of ``rules`` name literally.
@@ -122,47 +127,46 @@ def opening_words(rules: list[dict[str, Any]]) -> frozenset[str]:
     return literal_words(openings)
 
 
+#: The lexeme flag ids (``Vocab.add_flag``) each component registers; spaCy's own flags
+#: are below 40. A word's flags are computed once, when the vocabulary first meets it,
+#: and the matcher and ``Doc.to_array`` read them without a Python call per token.
+LEXEME_FLAGS: dict[str, range] = {"people": range(40, 52), "dates": range(52, 54)}
+
+
+def word_runs(member: numpy.ndarray, anchor: numpy.ndarray, shortest: int = 1) -> list[tuple[int, int]]:
+    """The maximal runs of ``member`` tokens that hold an ``anchor`` token and are ``shortest`` long or more.
+
+    ``member`` and ``anchor`` are boolean arrays over a document's tokens; returns
+    ``(start, end)`` token offsets. Components match their token patterns only in these runs.
+    """
+    edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([False], member, [False])).astype("int8")))
+    starts, ends = edges[0::2], edges[1::2]
+    anchors_before = numpy.concatenate(([0], numpy.cumsum(anchor & member)))
+    keep = (anchors_before[ends] - anchors_before[starts] > 0) & (ends - starts >= shortest)
+    return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
+
+
 class CandidateRuns:
     """The stretches of a document where the token patterns of a rules file can match.
 
     ``member(word)`` says whether a token with that text can be part of a match, and
     ``anchor(word)`` whether one can open a match; a run of members is kept when it holds
-    an anchor. Both depend only on the word, so they are asked once per distinct word and
-    kept (the cache is emptied past ``cache_size`` words, so memory stays bounded).
+    an anchor. Both are kept as two lexeme flags (``flag_ids``), so each is asked once
+    per word of the vocabulary.
     """
 
-    def __init__(self, member: Callable[[str], bool], anchor: Callable[[str], bool], cache_size: int = 50_000) -> None:
-        """Find runs of ``member`` tokens that hold an ``anchor`` token."""
-        self.member = member
-        self.anchor = anchor
-        self.cache_size = cache_size
-        self._by_orth: dict[int, int] = {}  # 0: neither, 1: member, 3: member and anchor
-
-    def _kind(self, word: str) -> int:
-        return (1 | (2 if self.anchor(word) else 0)) if self.member(word) else 0
+    def __init__(
+        self, vocab: Vocab, member: Callable[[str], bool], anchor: Callable[[str], bool], flag_ids: range
+    ) -> None:
+        """Register the two flags with ``vocab``."""
+        self.flag_ids = [flag_ids[0], flag_ids[1]]
+        vocab.add_flag(member, flag_id=flag_ids[0])
+        vocab.add_flag(anchor, flag_id=flag_ids[1])
 
     def runs(self, doc: Doc) -> list[tuple[int, int]]:
         """The maximal runs of member tokens that hold an anchor, as ``(start, end)`` token offsets."""
-        cache = self._by_orth
-        if len(cache) > self.cache_size:
-            cache.clear()
-        strings = doc.vocab.strings
-        runs: list[tuple[int, int]] = []
-        start = None
-        anchored = False
-        for index, orth in enumerate([*doc.to_array(ORTH).tolist(), None]):
-            kind = 0 if orth is None else cache.get(orth)
-            if kind is None:
-                kind = cache[orth] = self._kind(strings[orth])
-            if kind:
-                if start is None:
-                    start, anchored = index, False
-                anchored = anchored or kind == 3
-            elif start is not None:
-                if anchored:
-                    runs.append((start, index))
-                start = None
-        return runs
+        marks = doc.to_array(self.flag_ids).reshape(len(doc), 2).astype(bool)
+        return word_runs(marks[:, 0], marks[:, 1])
 
 
 T = TypeVar("T")
