@@ -318,7 +318,7 @@ class DatesComponent:
 
     def __init__(self, nlp: Language, name: str, patterns: Patterns, normalizer: DateNormalizer) -> None:
         """Build the candidate matcher from ``patterns``."""
-        self.rules = TokenRuleMatcher(nlp, patterns.rules["dates"])
+        self.rules = TokenRuleMatcher(nlp, patterns.rules["dates"], predicate_flags=LEXEME_FLAGS["dates_predicates"])
         # Every date pattern token holds a digit or is a word some pattern names ("of", "May"),
         # and every pattern opens with a digit or a word ("May", "last").
         literals = literal_words(patterns.rules["dates"])

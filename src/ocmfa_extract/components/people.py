@@ -307,7 +307,7 @@ class PeopleComponent:
         self.name_parts = NameParts(self.lexicons, literal_words(patterns.rules["people"]))
         self.name_parts.install(nlp.vocab)
         flagged = [{**rule, "pattern": flag_pattern(rule["pattern"])} for rule in patterns.rules["people"]]
-        self.rules = TokenRuleMatcher(nlp, flagged, validate=False)
+        self.rules = TokenRuleMatcher(nlp, flagged, validate=False, predicate_flags=LEXEME_FLAGS["people_predicates"])
         self.shortest = min(
             sum(spec.get("OP") not in {"?", "*"} for spec in rule["pattern"]) for rule in patterns.rules["people"]
         )

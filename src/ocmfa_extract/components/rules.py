@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -13,6 +15,7 @@ import numpy
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import SpanRuler
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
@@ -67,36 +70,118 @@ def make_span_ruler(nlp: Language, name: str, rules: list[dict[str, Any]], *, ph
 
 
 class TokenRuleMatcher:
-    """The token patterns of one rules file, matched on a ``Doc`` or on a ``Span`` of one.
+    """The token patterns of one rules file, matched on a ``Doc`` or on stretches of one.
 
     :class:`~spacy.pipeline.SpanRuler` matches whole documents. A component that knows
     where its rules can match (``ocmfa_people``: stretches of name-like tokens) calls
     this on those stretches alone, so the matcher never reads the other tokens.
+
+    Given ``predicate_flags``, each ``REGEX`` or ``IN`` test on a token's ``ORTH``,
+    ``TEXT`` or ``LOWER`` becomes a lexeme flag (:func:`compile_predicates`): spaCy
+    computes it once per word, and the matcher reads it in its compiled loop instead of
+    calling a Python predicate on every token it tries.
     """
 
-    def __init__(self, nlp: Language, rules: list[dict[str, Any]], *, validate: bool = True) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        rules: list[dict[str, Any]],
+        *,
+        validate: bool = True,
+        predicate_flags: range = range(0),
+    ) -> None:
         """Add every rule of ``rules`` (token patterns only), validated by spaCy unless ``validate`` is false."""
-        self.matcher = Matcher(nlp.vocab, validate=validate)
-        self.rule_of: dict[int, tuple[str, str]] = {}  # matcher key (its hash) -> (label, rule id)
+        # The patterns are checked as written; the flags that replace their predicates
+        # are not pattern keys spaCy's validator knows.
         for rule in rules:
             if not isinstance(rule["pattern"], list):
                 raise ValueError(f"rule {rule.get('id')!r}: only token patterns can be matched on a span")
-            key = f"{rule['label']}|{rule.get('id', '')}"
-            self.rule_of[nlp.vocab.strings.add(key)] = (rule["label"], rule.get("id", ""))
-            self.matcher.add(key, [rule["pattern"]])
+            if validate and (problems := validate_token_pattern(rule["pattern"])):
+                raise ValueError(f"rule {rule.get('id')!r}: {'; '.join(problems)}")
+        patterns = compile_predicates(nlp.vocab, [rule["pattern"] for rule in rules], predicate_flags)
+        self.matcher = Matcher(nlp.vocab, validate=False)
+        strings = nlp.vocab.strings
+        # matcher key (its hash) -> (label, rule id), and the order spaCy sorts spans in
+        self.rule_of: dict[int, tuple[str, str]] = {}
+        self._order: dict[int, tuple[int, int]] = {}
+        for rule, pattern in zip(rules, patterns, strict=True):
+            label, rule_id = rule["label"], rule.get("id", "")
+            key = strings.add(f"{label}|{rule_id}")
+            self.rule_of[key] = (label, rule_id)
+            self._order[key] = (strings.add(label), strings.add(rule_id))
+            self.matcher.add(f"{label}|{rule_id}", [pattern])
 
     def match(self, doclike: Doc | Span) -> list[Span]:
         """Every match in ``doclike`` as a span of its document, labelled and with its rule id, in order."""
-        doc, offset = (doclike, 0) if isinstance(doclike, Doc) else (doclike.doc, doclike.start)
-        found: set[tuple[int, int, str, str]] = set()
-        for key, start, end in self.matcher(doclike):  # offsets within doclike
-            label, rule_id = self.rule_of[key]
-            found.add((offset + start, offset + end, label, rule_id))
-        return sorted(Span(doc, start, end, label=label, span_id=rule_id) for start, end, label, rule_id in found)
+        if isinstance(doclike, Doc):
+            return self.match_in_runs(doclike, [(0, len(doclike))])
+        return self.match_in_runs(doclike.doc, [(doclike.start, doclike.end)])
 
     def match_in_runs(self, doc: Doc, runs: Iterable[tuple[int, int]]) -> list[Span]:
-        """Every match inside the ``(start, end)`` token runs of ``doc``, in order."""
-        return sorted({span for start, end in runs for span in self.match(doc[start:end])})
+        """Every match inside the ``(start, end)`` token runs of ``doc``, in order.
+
+        Matches are gathered as offsets and turned into spans once, in the order spaCy
+        sorts spans (offsets, then label, then rule id).
+        """
+        found: set[tuple[int, int, int]] = set()
+        for start, end in runs:
+            for key, match_start, match_end in self.matcher(doc[start:end]):  # offsets within the run
+                found.add((start + match_start, start + match_end, key))
+        order = self._order
+        spans: list[Span] = []
+        for start, end, key in sorted(found, key=lambda match: (match[0], match[1], *order[match[2]])):
+            label, rule_id = self.rule_of[key]
+            spans.append(Span(doc, start, end, label=label, span_id=rule_id))
+        return spans
+
+
+_PREDICATE_ATTRS = ("ORTH", "TEXT", "LOWER")
+
+
+def _predicate_flag(attr: str, test: str, value: Any) -> Callable[[str], bool]:
+    """The lexeme flag that answers one ``REGEX`` or ``IN`` test on a word's text."""
+    read: Callable[[str], str] = str.lower if attr == "LOWER" else str
+    if test == "REGEX":
+        regex = re.compile(value)
+        return lambda text: regex.search(read(text)) is not None
+    members = frozenset(value)
+    return lambda text: read(text) in members
+
+
+def compile_predicates(
+    vocab: Vocab, patterns: list[list[dict[str, Any]]], flag_ids: range
+) -> list[list[dict[str, Any]]]:
+    r"""``patterns`` with their ``REGEX``/``IN`` tests on the text turned into lexeme flags.
+
+    ``{"TEXT": {"REGEX": "^[A-Z]\\.$"}}`` becomes ``{"FLAG19": true}`` with flag 19 set on
+    every word the regex finds a match in; the same test in several patterns shares one
+    flag. A test on a token attribute that is not the word's own text (``NORM``,
+    ``LENGTH``, ...) is kept as it is, and so are tests beyond the ``flag_ids`` given.
+    """
+    flag_of: dict[tuple[str, str, str], int] = {}
+    free = iter(flag_ids)
+    compiled: list[list[dict[str, Any]]] = []
+    for pattern in patterns:
+        translated: list[dict[str, Any]] = []
+        for spec in pattern:
+            spec = dict(spec)
+            for attr in _PREDICATE_ATTRS:
+                value = spec.get(attr)
+                if not (isinstance(value, dict) and len(value) == 1 and next(iter(value)) in {"REGEX", "IN"}):
+                    continue
+                test, argument = next(iter(value.items()))
+                identity = (attr, test, json.dumps(argument, sort_keys=True))
+                if identity not in flag_of:
+                    flag_id = next(free, None)
+                    if flag_id is None:
+                        continue  # out of flags: spaCy runs the test itself, only slower
+                    vocab.add_flag(_predicate_flag(attr, test, argument), flag_id=flag_id)
+                    flag_of[identity] = flag_id
+                del spec[attr]
+                spec[f"FLAG{flag_of[identity]}"] = True
+            translated.append(spec)
+        compiled.append(translated)
+    return compiled
 
 
 def literal_words(rules: list[dict[str, Any]]) -> frozenset[str]:
@@ -130,7 +215,13 @@ def opening_words(rules: list[dict[str, Any]]) -> frozenset[str]:
 #: The lexeme flag ids (``Vocab.add_flag``) each component registers; spaCy's own flags
 #: are below 40. A word's flags are computed once, when the vocabulary first meets it,
 #: and the matcher and ``Doc.to_array`` read them without a Python call per token.
-LEXEME_FLAGS: dict[str, range] = {"people": range(40, 52), "dates": range(52, 54)}
+LEXEME_FLAGS: dict[str, range] = {
+    "people": range(40, 52),
+    "dates": range(52, 54),
+    # the REGEX and IN tests of the token patterns (compile_predicates)
+    "people_predicates": range(19, 26),
+    "dates_predicates": range(26, 40),
+}
 
 
 def word_runs(member: numpy.ndarray, anchor: numpy.ndarray, shortest: int = 1) -> list[tuple[int, int]]:
