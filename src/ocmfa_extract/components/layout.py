@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy
-from spacy.attrs import ORTH, SENT_START
+from spacy.attrs import LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -104,7 +104,15 @@ class Continuation:
     subject: str | None
 
 
-for _name in ("ocmfa_layout", "ocmfa_sentences", "ocmfa_sentence_starts", "ocmfa_text", "ocmfa_continuation"):
+for _name in (
+    "ocmfa_layout",
+    "ocmfa_sentences",
+    "ocmfa_sentence_starts",
+    "ocmfa_text",
+    "ocmfa_continuation",
+    "ocmfa_words",
+    "ocmfa_lowers",
+):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -115,6 +123,28 @@ def document_text(doc: Doc) -> str:
     if text is None:
         text = doc._.ocmfa_text = doc.text
     return text
+
+
+def token_words(doc: Doc) -> list[str]:
+    """The text of every token of ``doc``, read once and kept.
+
+    The rules look at neighbouring words many times per document; ``doc[i].text`` makes
+    a ``Token`` object at each look, a list item does not.
+    """
+    words = doc._.ocmfa_words
+    if words is None:
+        strings = doc.vocab.strings
+        words = doc._.ocmfa_words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+    return words
+
+
+def token_lowers(doc: Doc) -> list[str]:
+    """The lower-case text of every token of ``doc`` (``token.lower_``), read once and kept."""
+    lowers = doc._.ocmfa_lowers
+    if lowers is None:
+        strings = doc.vocab.strings
+        lowers = doc._.ocmfa_lowers = [strings[lower] for lower in doc.to_array(LOWER).tolist()]
+    return lowers
 
 
 def sentences(doc: Doc) -> list[Span]:

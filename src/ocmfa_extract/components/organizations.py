@@ -24,16 +24,18 @@ import numpy
 from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ..patterns import Patterns
 from .dates import DATES_KEY
+from .layout import document_text, token_lowers, token_words
 from .people import PEOPLE_KEY
 from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
 
 ORGS_KEY = "ocmfa_orgs"
 _CHAIN_WORDS = frozenset({"of", "for", "on", "in"})
 _INNER_WORDS = frozenset({"and", "'s", "’s", "&"})
+_POSSESSIVES = frozenset({"'s", "’s"})
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
 _DISAMBIGUATOR = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -49,9 +51,10 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(word.casefold() for word in words if word.casefold() not in STOP_WORDS and word != "s")
 
 
-def _is_name_word(token: Token) -> bool:
+@lru_cache(maxsize=16_384)
+def _is_name_word(word: str) -> bool:
     """A word that can stand inside a body's name: capitalised or an acronym."""
-    return (token.is_alpha and token.text[:1].isupper()) or bool(_ACRONYM.match(token.text))
+    return (word.isalpha() and word[:1].isupper()) or bool(_ACRONYM.match(word))
 
 
 @Language.factory(
@@ -96,41 +99,42 @@ class OrganizationsComponent:
 
     def _full_names(self, doc: Doc, heads: list[Span], person_tokens: set[int]) -> list[Span]:
         """Grow each capitalised head word into the full name around it."""
+        words, lowers = token_words(doc), token_lowers(doc)
         names: list[Span] = []
         covered_until = -1
         for head in heads:
-            token = doc[head.start]
-            if head.start < covered_until or not token.text[:1].isupper():
+            if head.start < covered_until or not words[head.start][:1].isupper():
                 continue
             start = head.start
             while (
                 start > 0
                 and start - 1 not in person_tokens
-                and (_is_name_word(doc[start - 1]) or doc[start - 1].lower_ in {"'s", "’s"})
+                and (_is_name_word(words[start - 1]) or lowers[start - 1] in _POSSESSIVES)
             ):
                 start -= 1
-            while start < head.start and (doc[start].lower_ in STOP_WORDS or doc[start].text in {"'s", "’s"}):
+            while start < head.start and (lowers[start] in STOP_WORDS or words[start] in _POSSESSIVES):
                 start += 1
-            end = self._extend_right(doc, head.end, person_tokens)
+            end = self._extend_right(words, lowers, head.end, person_tokens)
             names.append(Span(doc, start, end, label="ORG"))
             covered_until = end
         return names
 
     @staticmethod
-    def _extend_right(doc: Doc, end: int, person_tokens: set[int]) -> int:
-        """Take the "of/for/on/in (the) Name Words" chains after a head word."""
-        while end < len(doc) and doc[end].lower_ in _CHAIN_WORDS:
+    def _extend_right(words: list[str], lowers: list[str], end: int, person_tokens: set[int]) -> int:
+        """Take the "of/for/on/in (the) Name Words" chains after a head word (``words`` are the doc's)."""
+        length = len(words)
+        while end < length and lowers[end] in _CHAIN_WORDS:
             cursor = end + 1
-            if cursor < len(doc) and doc[cursor].lower_ == "the":
+            if cursor < length and lowers[cursor] == "the":
                 cursor += 1
             run_end = cursor
             while (
-                run_end < len(doc)
+                run_end < length
                 and run_end not in person_tokens
-                and (_is_name_word(doc[run_end]) or (run_end > cursor and doc[run_end].lower_ in _INNER_WORDS))
+                and (_is_name_word(words[run_end]) or (run_end > cursor and lowers[run_end] in _INNER_WORDS))
             ):
                 run_end += 1
-            while run_end > cursor and doc[run_end - 1].lower_ in _INNER_WORDS:
+            while run_end > cursor and lowers[run_end - 1] in _INNER_WORDS:
                 run_end -= 1
             if run_end == cursor:
                 break
@@ -140,13 +144,16 @@ class OrganizationsComponent:
     @staticmethod
     def _acronyms(doc: Doc, names: list[Span]) -> dict[str, str]:
         """Acronyms defined right after a name: "Name (ACR)" or "Name, or ACR,"."""
+        words = token_words(doc)
         acronyms: dict[str, str] = {}
         for name in names:
-            after = doc[name.end : name.end + 4]
-            if len(after) >= 3 and after[0].text == "(" and after[2].text == ")" and _ACRONYM.match(after[1].text):
-                acronyms.setdefault(after[1].text, name.text)
-            elif len(after) >= 3 and after[0].text == "," and after[1].lower_ == "or" and _ACRONYM.match(after[2].text):
-                acronyms.setdefault(after[2].text, name.text)
+            after = words[name.end : name.end + 3]
+            if len(after) < 3:
+                continue
+            if after[0] == "(" and after[2] == ")" and _ACRONYM.match(after[1]):
+                acronyms.setdefault(after[1], name.text)
+            elif after[0] == "," and after[1].lower() == "or" and _ACRONYM.match(after[2]):
+                acronyms.setdefault(after[2], name.text)
         return acronyms
 
     @staticmethod
@@ -163,18 +170,23 @@ class OrganizationsComponent:
     @staticmethod
     def _resolve(doc: Doc, mentions: list[Span], acronyms: dict[str, str]) -> list[Span]:
         """Give every mention the full name it stands for (``kb_id_``)."""
+        tokens, doc_text = token_words(doc), document_text(doc)
         resolved: list[Span] = []
         seen_full: list[str] = []
         subject = doc._.ocmfa_subject
         for mention in mentions:
-            text = mention.text
+            text = doc_text[mention.start_char : mention.end_char]  # ``mention.text`` joins its tokens
             if mention.label_ == "ACRONYM":
                 target = acronyms[text]
             else:
                 words = content_words(text)
                 # Only a bare head word or a possessive form is a short reference ("the
                 # Office", "the Commissioner's Office"); "State Council" is a body of its own.
-                short = len(mention) == 1 or any(t.text in {"'s", "’s"} for t in mention) or mention.label_ == "ORG_REF"
+                short = (
+                    len(mention) == 1
+                    or any(word in _POSSESSIVES for word in tokens[mention.start : mention.end])
+                    or mention.label_ == "ORG_REF"
+                )
                 target = text
                 if short and words:
                     # The latest full name that holds its words, else the document's subject.

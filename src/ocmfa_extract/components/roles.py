@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -36,12 +35,13 @@ from spacy.util import filter_spans
 from ..facts import RoleFact
 from ..patterns import Patterns
 from .dates import DATES_KEY
-from .layout import InfoboxField, document_text, sentence_of, sentences
+from .layout import InfoboxField, document_text, sentence_of, sentences, token_lowers, token_words
 from .organizations import ORGS_KEY, content_words
 from .people import PEOPLE_KEY, PRONOUNS_KEY
 from .rules import RangeIndex, cached_patterns, make_span_ruler, patterns_dir_or_default
 
 _SMALL_WORDS = frozenset({"of", "for", "on", "in", "and", "the", "to"})
+_INNER_WORDS = frozenset({"and", "&", "of", "'s", "’s"})  # inside a field's name: "Commerce and Industry"
 _APPOINTMENT = frozenset(
     {"appointed", "named", "elected", "became", "becomes", "promoted", "nominated", "assumed", "took", "takes"}
 )
@@ -173,6 +173,7 @@ class _DocRoles:
     def __init__(self, doc: Doc, title_matches: list[Span]) -> None:
         self.doc = doc
         self.text = document_text(doc)
+        self.words, self.lowers = token_words(doc), token_lowers(doc)  # doc[i].text makes a Token each time
         self.subject: str | None = doc._.ocmfa_subject
         people = list(doc.spans[PEOPLE_KEY]) + list(doc.spans[PRONOUNS_KEY])
         self.person_at = {i: span for span in people for i in range(span.start, span.end)}
@@ -180,9 +181,8 @@ class _DocRoles:
         self.dates = list(doc.spans[DATES_KEY])
         self.date_tokens = {i for span in self.dates for i in range(span.start, span.end)}
         self.dates_by_token = RangeIndex(self.dates, lambda span: span.start)
-        event_verbs = {doc.vocab.strings[verb] for verb in _TENURE_EVENT_VERBS}
         self.event_verbs = RangeIndex(
-            (i for i, lower in enumerate(doc.to_array(LOWER).tolist()) if lower in event_verbs), lambda i: i
+            (i for i, lower in enumerate(self.lowers) if lower in _TENURE_EVENT_VERBS), lambda i: i
         )
         self.dates_by_char = RangeIndex(self.dates, lambda span: span.start_char)
         self.people_by_char = RangeIndex(doc.spans[PEOPLE_KEY], lambda span: span.start_char)
@@ -201,10 +201,13 @@ class _DocRoles:
         """Grow a title head into rank words before it and "of <body>" after it."""
         doc = self.doc
         start = head.start
-        while start > 0 and (start - 1 in self.ranks or doc[start - 1].text == "-" and start - 2 in self.ranks):
+        while start > 0 and (start - 1 in self.ranks or self.words[start - 1] == "-" and start - 2 in self.ranks):
             start -= 1
         modifier = (
-            start > 0 and doc[start - 1].text.isupper() and doc[start - 1].is_alpha and start - 1 not in self.person_at
+            start > 0
+            and self.words[start - 1].isupper()
+            and self.words[start - 1].isalpha()
+            and start - 1 not in self.person_at
         )
         if modifier:
             start -= 1  # "US ambassador", "UN envoy"
@@ -217,7 +220,7 @@ class _DocRoles:
         # Treaty Department", "Secretary for Commerce and Economic Development", "Ambassador to
         # Hungary", "Consul General of Japan in Hong Kong".
         for connectors in ({"of", "for"}, {"in", "to", "at"}):
-            if end >= len(doc) or doc[end].lower_ not in connectors:
+            if end >= len(doc) or self.lowers[end] not in connectors:
                 continue
             phrase_end, body, words = self._phrase_after(end + 1)
             if phrase_end == end + 1:
@@ -225,10 +228,10 @@ class _DocRoles:
             if body is not None and organization is None:
                 organization = body
             else:
-                head_words += [doc[end].lower_, *words]
+                head_words += [self.lowers[end], *words]
             end = phrase_end
         current = any(self.tenure_words.get(i) == "current" for i in range(max(0, start - 2), start))
-        if organization is None and self.subject and doc[head.end - 1].lower_ in content_words(self.subject):
+        if organization is None and self.subject and self.lowers[head.end - 1] in content_words(self.subject):
             organization = self.subject  # "the deputy commissioner" of the Commissioner's Office
         return Title(start, end, title_case(head_words), organization, head.label_ == "TITLE_PLURAL", current)
 
@@ -238,7 +241,7 @@ class _DocRoles:
         Returns where it ends, the body's full name (None for a field) and the field's words.
         """
         doc = self.doc
-        start = index + (index < len(doc) and doc[index].lower_ == "the")
+        start = index + (index < len(doc) and self.lowers[index] == "the")
         org = self.org_at.get(index) or self.org_at.get(start)
         field_end = self._field_end(start)
         if org is not None and org.label_ != "ORG_REF":
@@ -254,21 +257,26 @@ class _DocRoles:
         doc = self.doc
         end = start
         while end < len(doc) and end not in self.person_at and end not in self.date_tokens:
-            token = doc[end]
+            word = self.words[end]
             if end in self.ranks or end in self.head_tokens:
                 break
-            inner = token.lower_ in {"and", "&", "of", "'s", "’s"} and end + 1 < len(doc) and doc[end + 1].is_title
-            if not ((token.is_title or token.is_upper) and token.is_alpha) and not (inner and end > start):
+            inner = self.lowers[end] in _INNER_WORDS and end + 1 < len(doc) and self.words[end + 1].istitle()
+            if not ((word.istitle() or word.isupper()) and word.isalpha()) and not (inner and end > start):
                 break
             end += 1
-        while end > start and doc[end - 1].lower_ in {"and", "&", "of", "'s", "’s"}:
+        while end > start and self.lowers[end - 1] in _INNER_WORDS:
             end -= 1
         return end
 
     def _joined_org(self, organization: str, end: int) -> tuple[str, int]:
         """Join "Office of A and the Office of B": one position over two bodies."""
         doc = self.doc
-        if end + 2 < len(doc) and doc[end].lower_ == "and" and doc[end + 1].lower_ == "the" and end + 2 in self.org_at:
+        if (
+            end + 2 < len(doc)
+            and self.lowers[end] == "and"
+            and self.lowers[end + 1] == "the"
+            and end + 2 in self.org_at
+        ):
             other = self.org_at[end + 2]
             if other.label_ == "ORG":
                 return f"{organization} and the {other.kb_id_}", other.end
@@ -425,14 +433,14 @@ class _DocRoles:
                 continue
             # "the deputy commissioner, X," / "..., currently X" / "the current commissioner is X".
             cursor = title.end
-            if cursor < sentence.end and doc[cursor].text == ",":
+            if cursor < sentence.end and self.words[cursor] == ",":
                 cursor += 1
-                current = cursor < len(doc) and doc[cursor].lower_ in _CURRENT_WORDS
+                current = cursor < len(doc) and self.lowers[cursor] in _CURRENT_WORDS
                 person = self._person_after(cursor + current)
                 if person is not None and self._closes_apposition(person.end):
                     facts.append(self._fact(person, title, evidence, "title_apposition", current=current))
                     continue
-            if cursor < sentence.end and doc[cursor].lower_ in {"is", "was"}:
+            if cursor < sentence.end and self.lowers[cursor] in {"is", "was"}:
                 person = self._person_after(cursor + 1)
                 if person is not None:
                     facts.append(self._fact(person, title, evidence, "title_is_name", current=title.current or None))
@@ -482,35 +490,37 @@ class _DocRoles:
 
     def _skip_place_back(self, cursor: int, limit: int) -> int:
         """Walk back over "in Tokyo", "at this Consulate-General", "to Geneva" before "as"."""
-        doc = self.doc
         run = cursor
-        while run >= limit and (doc[run].is_title or doc[run].is_upper or doc[run].text == "-"):
+        while run >= limit and (self.words[run].istitle() or self.words[run].isupper() or self.words[run] == "-"):
             run -= 1
         if run == cursor:
             return cursor
-        if run >= limit and doc[run].lower_ in {"the", "this", "our", "its", "their"}:
+        if run >= limit and self.lowers[run] in {"the", "this", "our", "its", "their"}:
             run -= 1
-        return run - 1 if run >= limit and doc[run].lower_ in {"in", "to", "at"} else cursor
+        return run - 1 if run >= limit and self.lowers[run] in {"in", "to", "at"} else cursor
 
     def _skip_possessor(self, cursor: int, limit: int) -> int:
         """Walk back over a possessor before a title ("Singapore's", "the UAE's", "DFAT's")."""
-        doc = self.doc
         if (
             cursor - 1 >= limit
-            and doc[cursor].text in {"'s", "’s"}
-            and (doc[cursor - 1].is_title or doc[cursor - 1].is_upper)
+            and self.words[cursor] in {"'s", "’s"}
+            and (self.words[cursor - 1].istitle() or self.words[cursor - 1].isupper())
         ):
             cursor -= 2
-            while cursor >= limit and (doc[cursor].is_title or doc[cursor].is_upper) and cursor not in self.person_at:
+            while (
+                cursor >= limit
+                and (self.words[cursor].istitle() or self.words[cursor].isupper())
+                and cursor not in self.person_at
+            ):
                 cursor -= 1
-            if cursor >= limit and doc[cursor].lower_ == "the":
+            if cursor >= limit and self.lowers[cursor] == "the":
                 cursor -= 1
         return cursor
 
     def _introduces_next_person(self, index: int) -> bool:
         """A title followed by ", Mr X": it names the next person, not the one before."""
         doc = self.doc
-        if index >= len(doc) or doc[index].text != ",":
+        if index >= len(doc) or self.words[index] != ",":
             return False
         return self._person_after(index + 1) is not None
 
@@ -526,8 +536,8 @@ class _DocRoles:
     def _skip_back(self, cursor: int, limit: int, skippable: frozenset[str]) -> tuple[int, list[str]]:
         """Walk back over ``skippable`` words; return where it stopped and what it passed."""
         words: list[str] = []
-        while cursor >= limit and self.doc[cursor].lower_ in skippable:
-            words.append(self.doc[cursor].lower_)
+        while cursor >= limit and self.lowers[cursor] in skippable:
+            words.append(self.lowers[cursor])
             cursor -= 1
         return cursor, words
 
@@ -537,16 +547,15 @@ class _DocRoles:
         "X was ...", "X, who previously served as ...", "X, a specialist in Y, had earlier
         served as ..." all have X as their subject.
         """
-        doc = self.doc
-        if index >= 0 and doc[index].lower_ in {"who", "which"}:
+        if index >= 0 and self.lowers[index] in {"who", "which"}:
             index -= 1
-            if index >= 0 and doc[index].text != "," and index not in self.person_at:
+            if index >= 0 and self.words[index] != "," and index not in self.person_at:
                 # "X (born 1964) is a diplomat who has served as ...": the sentence's subject.
                 return self._sentence_subject(index)
-        if index >= 0 and doc[index].text == ",":
+        if index >= 0 and self.words[index] == ",":
             if index - 1 in self.person_at:
                 return [self.person_at[index - 1]]
-            opening = next((i for i in range(index - 1, max(-1, index - 25), -1) if doc[i].text == ","), None)
+            opening = next((i for i in range(index - 1, max(-1, index - 25), -1) if self.words[i] == ","), None)
             if opening is not None and opening - 1 in self.person_at:
                 return [self.person_at[opening - 1]]
             # "Xu, a speaker who ..., where he ..., led the office": the name that opens the sentence.
@@ -559,12 +568,12 @@ class _DocRoles:
         subject = self.person_at.get(sentence_of(doc, index).start)
         if subject is None or subject.end >= len(doc):
             return []
-        return [subject] if doc[subject.end].text in {",", "("} or doc[subject.end].lower_ in {"is", "was"} else []
+        return [subject] if self.words[subject.end] in {",", "("} or self.lowers[subject.end] in {"is", "was"} else []
 
     def _dates_after(self, index: int, limit: int) -> tuple[int, dict[str, object]]:
         """A tenure right after a title ("commissioner from March 2015 to August 2020")."""
         cursor = index
-        while cursor < limit and self.doc[cursor].lower_ in {"from", "since", "until", "between", "in"}:
+        while cursor < limit and self.lowers[cursor] in {"from", "since", "until", "between", "in"}:
             cursor += 1
         date = next(iter(self.dates_by_token.between(cursor, cursor + 1)), None)
         if cursor == index or date is None:
@@ -581,7 +590,7 @@ class _DocRoles:
         """
         clause_start, clause_end = self._clause(title, sentence)
         dates = self.dates_by_token.between(clause_start, clause_end)
-        if not dates and self.doc[clause_start].lower_ == "when":
+        if not dates and self.lowers[clause_start] == "when":
             # "..., a post she held until 2005, when she went back to Geneva as counsellor"
             earlier = self.dates_by_token.between(sentence.start, clause_start)
             return {"start": earlier[-1]._.ocmfa_date} if earlier else {}
@@ -611,21 +620,20 @@ class _DocRoles:
         A ", with X as the director" clause belongs to the clause before it, which says
         when the body was set up.
         """
-        doc = self.doc
         start = title.start
-        while start > sentence.start and doc[start - 1].text not in {",", ";"}:
+        while start > sentence.start and self.words[start - 1] not in {",", ";"}:
             start -= 1
-        if start > sentence.start and doc[start].lower_ == "with":
+        if start > sentence.start and self.lowers[start] == "with":
             start -= 1
-            while start > sentence.start and doc[start - 1].text not in {",", ";"}:
+            while start > sentence.start and self.words[start - 1] not in {",", ";"}:
                 start -= 1
         end = title.end
-        while end < sentence.end and doc[end].text not in {",", ";"}:
+        while end < sentence.end and self.words[end] not in {",", ";"}:
             end += 1
         return start, end
 
     def _word_before(self, span: Span) -> str:
-        return self.doc[span.start - 1].lower_ if span.start > 0 else ""
+        return self.lowers[span.start - 1] if span.start > 0 else ""
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -634,7 +642,7 @@ class _DocRoles:
         doc = self.doc
         if index < len(doc) and doc[index]._.ocmfa_honorific:
             index += 1
-        if allow_title_chain and index + 1 < len(doc) and doc[index].lower_ == "and" and index + 1 in self.title_at:
+        if allow_title_chain and index + 1 < len(doc) and self.lowers[index] == "and" and index + 1 in self.title_at:
             return self._person_after(self.title_at[index + 1].end, allow_title_chain=True)
         person = self.person_at.get(index)
         if person is None:
@@ -647,15 +655,15 @@ class _DocRoles:
         doc = self.doc
         return (
             index >= len(doc)
-            or doc[index].text in {",", ".", ")", ";"}
-            or doc[index].lower_ in {"and", "said"}
-            or doc[index].is_space
+            or self.words[index] in {",", ".", ")", ";"}
+            or self.lowers[index] in {"and", "said"}
+            or self.words[index].isspace()
         )
 
     def _in_brackets(self, index: int) -> bool:
         depth = 0
         for i in range(index, max(-1, index - 40), -1):
-            depth += {")": 1, "(": -1}.get(self.doc[i].text, 0)
+            depth += {")": 1, "(": -1}.get(self.words[i], 0)
             if depth < 0:
                 return True
         return False
@@ -664,21 +672,20 @@ class _DocRoles:
         """The person right before the bracket that holds ``index``."""
         depth = 0
         for i in range(index, max(-1, index - 40), -1):
-            depth += {")": 1, "(": -1}.get(self.doc[i].text, 0)
+            depth += {")": 1, "(": -1}.get(self.words[i], 0)
             if depth < 0:
                 return self.person_at.get(i - 1)
         return None
 
     def _people_ending_at(self, index: int, many: bool) -> list[Span]:
         """The person ending at ``index``; with ``many``, the whole list "A, B (x) and C"."""
-        doc = self.doc
         people: list[Span] = []
         cursor = index
         while cursor >= 0:
-            if doc[cursor].text == ")":
+            if self.words[cursor] == ")":
                 depth = 0
                 while cursor >= 0:
-                    depth += {")": 1, "(": -1}.get(doc[cursor].text, 0)
+                    depth += {")": 1, "(": -1}.get(self.words[cursor], 0)
                     cursor -= 1
                     if depth == 0:
                         break
@@ -690,7 +697,7 @@ class _DocRoles:
             if not many:
                 break
             cursor = person.start - 1
-            while cursor >= 0 and doc[cursor].text in {",", "and"}:
+            while cursor >= 0 and self.words[cursor] in {",", "and"}:
                 cursor -= 1
         return list(reversed(people))
 
