@@ -76,3 +76,22 @@ def test_people_spans_slice_text(nlp):
     doc = nlp("Mr Tsang Kin-fai and Ms Chan met Zhou Minghai.")
     for span in doc.spans[PEOPLE_KEY]:
         assert doc.text[span.start_char : span.end_char] == span.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Mr. Chan Kwok-ki met Ambassador Maria von Trapp and J. R. Smith in Wan Chai on 3 May.",
+        "THE MINISTRY said - again - that Dr Al-Mansouri, bin Salman's envoy, would come.",
+    ],
+)
+def test_people_word_bits_agree_with_the_lexeme_flags(nlp, text):
+    """The matcher reads the name parts as lexeme flags; the rules read the same bits per distinct word."""
+    from ocmfa_extract.components.people import _HYPHEN_FLAG, _RUN_WORD_FLAG, KIND_FLAGS
+
+    doc = nlp.make_doc(text)
+    flags = [*KIND_FLAGS.values(), _RUN_WORD_FLAG, _HYPHEN_FLAG]  # bit i of the kind bits is flag i
+    from_flags = [sum(token.check_flag(flag) << bit for bit, flag in enumerate(flags)) for token in doc]
+    assert nlp.get_pipe("ocmfa_people").name_parts.bits(doc).tolist() == from_flags
+    assert any(from_flags) or not text

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy
-from spacy.attrs import LOWER, ORTH, SENT_START
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -110,6 +110,7 @@ for _name in (
     "ocmfa_sentence_starts",
     "ocmfa_text",
     "ocmfa_continuation",
+    "ocmfa_word_table",
     "ocmfa_words",
     "ocmfa_lowers",
 ):
@@ -125,6 +126,21 @@ def document_text(doc: Doc) -> str:
     return text
 
 
+def word_table(doc: Doc) -> tuple[list[str], numpy.ndarray]:
+    """The distinct token texts of ``doc``, and for every token the position of its text among them.
+
+    A document repeats its words; anything that depends only on a word's text is worked
+    out once per distinct word and spread to the tokens with the index array
+    (``values[index]``).
+    """
+    table = doc._.ocmfa_word_table
+    if table is None:
+        unique, index = numpy.unique(doc.to_array(ORTH), return_inverse=True)
+        strings = doc.vocab.strings
+        table = doc._.ocmfa_word_table = ([strings[orth] for orth in unique.tolist()], index.reshape(-1))
+    return table
+
+
 def token_words(doc: Doc) -> list[str]:
     """The text of every token of ``doc``, read once and kept.
 
@@ -133,8 +149,8 @@ def token_words(doc: Doc) -> list[str]:
     """
     words = doc._.ocmfa_words
     if words is None:
-        strings = doc.vocab.strings
-        words = doc._.ocmfa_words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+        distinct, index = word_table(doc)
+        words = doc._.ocmfa_words = numpy.array(distinct, dtype=object)[index].tolist()
     return words
 
 
@@ -142,8 +158,8 @@ def token_lowers(doc: Doc) -> list[str]:
     """The lower-case text of every token of ``doc`` (``token.lower_``), read once and kept."""
     lowers = doc._.ocmfa_lowers
     if lowers is None:
-        strings = doc.vocab.strings
-        lowers = doc._.ocmfa_lowers = [strings[lower] for lower in doc.to_array(LOWER).tolist()]
+        distinct, index = word_table(doc)
+        lowers = doc._.ocmfa_lowers = numpy.array([word.lower() for word in distinct], dtype=object)[index].tolist()
     return lowers
 
 
@@ -263,10 +279,8 @@ def _set_sentence_starts(doc: Doc) -> list[int]:
     (``Doc.from_array``): this runs over every token of every document. Returns the
     indices of the starting tokens.
     """
-    orths = doc.to_array(ORTH)
-    unique, inverse = numpy.unique(orths, return_inverse=True)
-    strings = doc.vocab.strings
-    classes = numpy.array([_boundary_class(strings[orth]) for orth in unique.tolist()], dtype=numpy.int64)[inverse]
+    distinct, index = word_table(doc)
+    classes = numpy.array([_boundary_class(word) for word in distinct], dtype=numpy.int64)[index]
     words = numpy.flatnonzero((classes & _SPACE) == 0)  # the tokens that are not whitespace
     word_classes = classes[words]
     breaks_up_to = numpy.cumsum((classes & _BREAK) != 0)

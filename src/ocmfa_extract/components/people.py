@@ -36,7 +36,7 @@ from spacy.vocab import Vocab
 
 from ..patterns import NAME_PART_KINDS, Patterns
 from ..text import name_key, strip_accents
-from .layout import sentence_of
+from .layout import sentence_of, word_table
 from .rules import LEXEME_FLAGS, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
 
 PEOPLE_KEY = "ocmfa_people"
@@ -186,8 +186,6 @@ ANY_KIND = (1 << len(TOKEN_KINDS)) - 1
 _RUN_WORD = 1 << len(TOKEN_KINDS)
 _CONTEXT_KINDS = KIND_BITS["honorific"] | KIND_BITS["title_word"] | KIND_BITS["kin"]  # stand before a name
 _HYPHEN = _RUN_WORD << 1
-_FLAGS = [*KIND_FLAGS.values(), _RUN_WORD_FLAG, _HYPHEN_FLAG]
-_BIT_WEIGHTS = numpy.array([1 << index for index in range(len(_FLAGS))], dtype="uint64")
 
 
 class NameParts:
@@ -208,7 +206,7 @@ class NameParts:
         """Register the flags with ``vocab`` (words it already holds get them at once)."""
         for kind, flag in KIND_FLAGS.items():
             vocab.add_flag(partial(self._has_kind, KIND_BITS[kind]), flag_id=flag)
-        vocab.add_flag(lambda text: text[:1].isupper() or text.casefold() in self.run_words, flag_id=_RUN_WORD_FLAG)
+        vocab.add_flag(self._is_run_word, flag_id=_RUN_WORD_FLAG)
         vocab.add_flag(lambda text: text == "-", flag_id=_HYPHEN_FLAG)
 
     def _has_kind(self, bit: int, text: str) -> bool:
@@ -251,10 +249,24 @@ class NameParts:
                 bits |= KIND_BITS[kind]
         return bits
 
-    @staticmethod
-    def bits(doc: Doc) -> numpy.ndarray:
-        """The kind bits (and ``_RUN_WORD``, ``_HYPHEN``) of every token of ``doc``, from the lexeme flags."""
-        return doc.to_array(_FLAGS).reshape(len(doc), len(_FLAGS)) @ _BIT_WEIGHTS
+    def bits(self, doc: Doc) -> numpy.ndarray:
+        """The kind bits (and ``_RUN_WORD``, ``_HYPHEN``) of every token of ``doc``.
+
+        The same bits as the lexeme flags, worked out once per distinct word of the
+        document (reading a dozen flags of every token costs more).
+        """
+        distinct, index = word_table(doc)
+        return numpy.array([self.word_bits(word) for word in distinct], dtype="uint64")[index]
+
+    def word_bits(self, text: str) -> int:
+        """One word's kind bits, plus ``_RUN_WORD`` and ``_HYPHEN`` as the flags :meth:`install` registers."""
+        bits = self.kinds_of_word(text)
+        if self._is_run_word(text):
+            bits |= _RUN_WORD
+        return bits | _HYPHEN if text == "-" else bits
+
+    def _is_run_word(self, text: str) -> bool:
+        return text[:1].isupper() or text.casefold() in self.run_words
 
 
 def name_runs(bits: numpy.ndarray, shortest: int) -> list[tuple[int, int]]:
