@@ -88,3 +88,28 @@ def test_rules_project_patterns_need_no_python_predicates(patterns_dir) -> None:
             if any(isinstance(v, dict) for k, v in spec.items() if k != "_")
         ]
         assert left == [], family
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "The Deputy Director of the Office said.", "the office, THE OFFICE and the Office of the Commissioner"],
+)
+def test_rules_phrase_matcher_finds_what_span_ruler_finds(text: str) -> None:
+    from spacy.pipeline import SpanRuler
+
+    from ocmfa_extract.components.rules import PhraseRuleMatcher
+
+    rules = [
+        {"label": "ORG_HEAD", "pattern": "office", "id": "office"},
+        {"label": "ORG_REF", "pattern": "the office", "id": "the_office"},
+        {"label": "ORG_HEAD", "pattern": "office", "id": "office_again"},
+        {"label": "TITLE", "pattern": "deputy director", "id": "deputy_director"},
+    ]
+    nlp = spacy.blank("en")
+    reference = SpanRuler(nlp, spans_key=None, phrase_matcher_attr="LOWER", validate=True)
+    reference.add_patterns(rules)
+    doc = nlp(text)
+    expected = [(span.start, span.end, span.label_, span.id_) for span in reference.match(doc)]
+    found = [(span.start, span.end, span.label_, span.id_) for span in PhraseRuleMatcher(nlp, rules).match(doc)]
+    assert found == expected
+    assert bool(found) == bool(text)

@@ -30,7 +30,7 @@ from ..patterns import Patterns
 from .dates import DATES_KEY
 from .layout import document_text, token_lowers, token_words
 from .people import PEOPLE_KEY
-from .rules import cached_patterns, make_span_ruler, patterns_dir_or_default
+from .rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
 
 ORGS_KEY = "ocmfa_orgs"
 _CHAIN_WORDS = frozenset({"of", "for", "on", "in"})
@@ -73,7 +73,7 @@ class OrganizationsComponent:
 
     def __init__(self, nlp: Language, name: str, patterns: Patterns) -> None:
         """Build the head-word and reference matchers from ``patterns``."""
-        self.ruler = make_span_ruler(nlp, f"{name}_candidates", patterns.rules["organizations"])
+        self.phrases = PhraseRuleMatcher(nlp, patterns.rules["organizations"])
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate the organisation mentions of ``doc``."""
@@ -81,7 +81,7 @@ class OrganizationsComponent:
         person_tokens = {
             i for key in (PEOPLE_KEY, DATES_KEY) for span in doc.spans.get(key, []) for i in range(span.start, span.end)
         }
-        matches = self.ruler.match(doc)
+        matches = self.phrases.match(doc)
         full_names = self._full_names(doc, [m for m in matches if m.label_ == "ORG_HEAD"], person_tokens)
         acronyms = self._acronyms(doc, full_names)
         doc._.ocmfa_acronyms = acronyms

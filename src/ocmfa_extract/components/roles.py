@@ -38,7 +38,7 @@ from .dates import DATES_KEY
 from .layout import InfoboxField, document_text, sentence_of, sentences, token_lowers, token_words
 from .organizations import ORGS_KEY, content_words
 from .people import PEOPLE_KEY, PRONOUNS_KEY
-from .rules import RangeIndex, cached_patterns, make_span_ruler, patterns_dir_or_default
+from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
 
 _SMALL_WORDS = frozenset({"of", "for", "on", "in", "and", "the", "to"})
 _INNER_WORDS = frozenset({"and", "&", "of", "'s", "’s"})  # inside a field's name: "Commerce and Industry"
@@ -157,11 +157,11 @@ class RolesComponent:
 
     def __init__(self, nlp: Language, name: str, patterns: Patterns) -> None:
         """Build the title matcher from ``patterns``."""
-        self.ruler = make_span_ruler(nlp, f"{name}_titles", patterns.rules["titles"])
+        self.phrases = PhraseRuleMatcher(nlp, patterns.rules["titles"])
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate ``doc._.ocmfa_roles`` and the title spans ``doc.spans["ocmfa_titles"]``."""
-        reader = _DocRoles(doc, self.ruler.match(doc))
+        reader = _DocRoles(doc, self.phrases.match(doc))
         doc._.ocmfa_roles = merge_roles(reader.read())
         doc.spans[TITLES_KEY] = [Span(doc, title.start, title.end, label="TITLE") for title in reader.titles]
         return doc

@@ -13,8 +13,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.pipeline import SpanRuler
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
@@ -58,21 +57,62 @@ def _load_once(directory: Path, state: tuple[tuple[str, int, int], ...]) -> Patt
     return load_patterns(directory)
 
 
-def make_span_ruler(nlp: Language, name: str, rules: list[dict[str, Any]], *, phrase_attr: str = "LOWER") -> SpanRuler:
-    """Return a validating :class:`SpanRuler` holding ``rules``, for a component to call.
+class _RuleMatches:
+    """What the matchers of one rules file share: rule keys, and matches turned into spans.
 
-    Components call ``ruler.match(doc)`` themselves, so candidates never leak into
-    ``doc.spans`` unfiltered.
+    spaCy's ``SpanRuler.match`` makes a ``Span`` of every raw match, then deduplicates and
+    sorts the spans; these classes deduplicate and sort plain offsets and make each span
+    once, in the same order (offsets, then label, then rule id).
     """
-    ruler = SpanRuler(nlp, name=name, spans_key=None, phrase_matcher_attr=phrase_attr, validate=True)
-    ruler.add_patterns(rules)
-    return ruler
+
+    def __init__(self, nlp: Language) -> None:
+        self.strings = nlp.vocab.strings
+        self.rule_of: dict[int, tuple[str, str]] = {}  # matcher key (its hash) -> (label, rule id)
+        self._order: dict[int, tuple[int, int]] = {}  # matcher key -> how spaCy sorts its spans
+
+    def _key(self, rule: dict[str, Any]) -> str:
+        """Register ``rule`` and return its matcher key."""
+        label, rule_id = rule["label"], rule.get("id", "")
+        key = f"{label}|{rule_id}"
+        self.rule_of[self.strings.add(key)] = (label, rule_id)
+        self._order[self.strings.add(key)] = (self.strings.add(label), self.strings.add(rule_id))
+        return key
+
+    def _spans(self, doc: Doc, found: set[tuple[int, int, int]]) -> list[Span]:
+        """``(start, end, key)`` matches as labelled spans with their rule ids, in order."""
+        order = self._order
+        spans: list[Span] = []
+        for start, end, key in sorted(found, key=lambda match: (match[0], match[1], *order[match[2]])):
+            label, rule_id = self.rule_of[key]
+            spans.append(Span(doc, start, end, label=label, span_id=rule_id))
+        return spans
 
 
-class TokenRuleMatcher:
+class PhraseRuleMatcher(_RuleMatches):
+    """The phrase patterns of one rules file, matched on the lower-case text with spaCy's ``PhraseMatcher``.
+
+    Components call :meth:`match` themselves, so candidates never leak into ``doc.spans``
+    unfiltered.
+    """
+
+    def __init__(self, nlp: Language, rules: list[dict[str, Any]], *, attr: str = "LOWER") -> None:
+        """Add every rule of ``rules`` (phrase patterns only)."""
+        super().__init__(nlp)
+        self.matcher = PhraseMatcher(nlp.vocab, attr=attr, validate=True)
+        for rule in rules:
+            if not isinstance(rule["pattern"], str):
+                raise ValueError(f"rule {rule.get('id')!r}: a phrase rule's pattern is a string")
+            self.matcher.add(self._key(rule), [nlp.make_doc(rule["pattern"])])
+
+    def match(self, doc: Doc) -> list[Span]:
+        """Every match in ``doc``, labelled and with its rule id, in order."""
+        return self._spans(doc, {(start, end, key) for key, start, end in self.matcher(doc) if start != end})
+
+
+class TokenRuleMatcher(_RuleMatches):
     """The token patterns of one rules file, matched on a ``Doc`` or on stretches of one.
 
-    :class:`~spacy.pipeline.SpanRuler` matches whole documents. A component that knows
+    :class:`PhraseRuleMatcher` matches whole documents. A component that knows
     where its rules can match (``ocmfa_people``: stretches of name-like tokens) calls
     this on those stretches alone, so the matcher never reads the other tokens.
 
@@ -98,18 +138,11 @@ class TokenRuleMatcher:
                 raise ValueError(f"rule {rule.get('id')!r}: only token patterns can be matched on a span")
             if validate and (problems := validate_token_pattern(rule["pattern"])):
                 raise ValueError(f"rule {rule.get('id')!r}: {'; '.join(problems)}")
+        super().__init__(nlp)
         patterns = compile_predicates(nlp.vocab, [rule["pattern"] for rule in rules], predicate_flags)
         self.matcher = Matcher(nlp.vocab, validate=False)
-        strings = nlp.vocab.strings
-        # matcher key (its hash) -> (label, rule id), and the order spaCy sorts spans in
-        self.rule_of: dict[int, tuple[str, str]] = {}
-        self._order: dict[int, tuple[int, int]] = {}
         for rule, pattern in zip(rules, patterns, strict=True):
-            label, rule_id = rule["label"], rule.get("id", "")
-            key = strings.add(f"{label}|{rule_id}")
-            self.rule_of[key] = (label, rule_id)
-            self._order[key] = (strings.add(label), strings.add(rule_id))
-            self.matcher.add(f"{label}|{rule_id}", [pattern])
+            self.matcher.add(self._key(rule), [pattern])
 
     def match(self, doclike: Doc | Span) -> list[Span]:
         """Every match in ``doclike`` as a span of its document, labelled and with its rule id, in order."""
@@ -120,19 +153,13 @@ class TokenRuleMatcher:
     def match_in_runs(self, doc: Doc, runs: Iterable[tuple[int, int]]) -> list[Span]:
         """Every match inside the ``(start, end)`` token runs of ``doc``, in order.
 
-        Matches are gathered as offsets and turned into spans once, in the order spaCy
-        sorts spans (offsets, then label, then rule id).
+        The matches are gathered as offsets and turned into spans once.
         """
         found: set[tuple[int, int, int]] = set()
         for start, end in runs:
             for key, match_start, match_end in self.matcher(doc[start:end]):  # offsets within the run
                 found.add((start + match_start, start + match_end, key))
-        order = self._order
-        spans: list[Span] = []
-        for start, end, key in sorted(found, key=lambda match: (match[0], match[1], *order[match[2]])):
-            label, rule_id = self.rule_of[key]
-            spans.append(Span(doc, start, end, label=label, span_id=rule_id))
-        return spans
+        return self._spans(doc, found)
 
 
 _PREDICATE_ATTRS = ("ORTH", "TEXT", "LOWER")

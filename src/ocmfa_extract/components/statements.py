@@ -40,7 +40,7 @@ from .layout import TextRange, document_text, sentence_of, sentences
 from .organizations import ORGS_KEY
 from .people import AUTHORED_TITLE, PEOPLE_KEY, PRONOUNS_KEY
 from .roles import TITLES_KEY
-from .rules import RangeIndex, cached_patterns, make_span_ruler, patterns_dir_or_default
+from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’"}
 _OPENING_QUOTE = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
@@ -142,11 +142,11 @@ class StatementsComponent:
 
     def __init__(self, nlp: Language, name: str, patterns: Patterns) -> None:
         """Build the cue matcher from ``patterns``."""
-        self.ruler = make_span_ruler(nlp, f"{name}_cues", patterns.rules["cues"])
+        self.phrases = PhraseRuleMatcher(nlp, patterns.rules["cues"])
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate ``doc._.ocmfa_statements``."""
-        doc._.ocmfa_statements = _DocStatements(doc, filter_spans(self.ruler.match(doc))).read()
+        doc._.ocmfa_statements = _DocStatements(doc, filter_spans(self.phrases.match(doc))).read()
         return doc
 
 
