@@ -36,7 +36,7 @@ from spacy.vocab import Vocab
 
 from ..patterns import NAME_PART_KINDS, Patterns
 from ..text import name_key, strip_accents
-from .layout import sentence_of, word_table
+from .layout import document_text, sentence_of, token_words, word_table
 from .rules import LEXEME_FLAGS, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
 
 PEOPLE_KEY = "ocmfa_people"
@@ -334,21 +334,25 @@ class PeopleComponent:
         # The longest candidate wins first, then is accepted or rejected whole: "Sun Yat-sen
         # Memorial Hall" must not leave "Sun Yat" behind.
         kinds = bits.tolist()
-        candidates = [name for name in (self._strip_context(match, kinds) for match in matches) if name is not None]
-        candidates = filter_spans(candidates + self._layout_names(doc))
+        words = token_words(doc)
+        candidates = [
+            name for name in (self._strip_context(match, kinds, words) for match in matches) if name is not None
+        ]
+        candidates = filter_spans(candidates + self._layout_names(doc, kinds))
         if doc.has_annotation("ENT_IOB"):  # a statistical base model ran first (``--model``)
-            candidates = sorted(candidates + self._model_names(doc, candidates, kinds))
+            candidates = sorted(candidates + self._model_names(doc, candidates, kinds, words))
         names = [
             span
             for span in candidates
-            if (len(span) > 1 or span.label_ == "CONTEXT") and self._acceptable(doc, span, place_tokens, kinds)
+            if (len(span) > 1 or span.label_ == "CONTEXT") and self._acceptable(span, place_tokens, kinds, words)
         ]
         mentions = self._link_mentions(doc, names, bits)
         doc.spans[PEOPLE_KEY] = mentions
-        people: dict[str, str] = {}
+        forms: dict[str, list[Span]] = {}  # each person's mentions, people in order of first mention
         for span in mentions:
-            people.setdefault(span.kb_id_, span.text)
-        doc._.ocmfa_people = {key: self._canonical(key, mentions) for key in people}
+            forms.setdefault(span.kb_id_, []).append(span)
+        text = document_text(doc)
+        doc._.ocmfa_people = {key: self._canonical(spans, kinds, text) for key, spans in forms.items()}
         doc._.ocmfa_author = self._author(doc, mentions)
         doc.spans[PRONOUNS_KEY] = resolve_pronouns(doc, mentions, doc._.ocmfa_author)
         return doc
@@ -362,38 +366,36 @@ class PeopleComponent:
         return next((m.kb_id_ for m in mentions if title.start <= m.start_char < title.end), None)
 
     @staticmethod
-    def _strip_context(span: Span, kinds: list[int]) -> Span | None:
+    def _strip_context(span: Span, kinds: list[int], words: list[str]) -> Span | None:
         """Drop leading honorifics and titles; label the rest CONTEXT if they were there.
 
-        ``kinds`` are the kind bits of the document's tokens (:meth:`NameParts.bits`).
+        ``kinds`` are the kind bits of the document's tokens (:meth:`NameParts.bits`),
+        ``words`` their texts.
         """
         start = span.start
-        doc = span.doc
-        while start < span.end and (kinds[start] & _CONTEXT_KINDS or (start > span.start and doc[start].text == ",")):
+        while start < span.end and (kinds[start] & _CONTEXT_KINDS or (start > span.start and words[start] == ",")):
             start += 1
         if start == span.end:
             return None
         label = "CONTEXT" if start > span.start else "NAME"
         return Span(span.doc, start, span.end, label=label, span_id=span.id_)
 
-    def _acceptable(self, doc: Doc, name: Span, place_tokens: set[int], kinds: list[int]) -> bool:
+    def _acceptable(self, name: Span, place_tokens: set[int], kinds: list[int], words: list[str]) -> bool:
         """Reject places, organisation modifiers and names followed by a place word."""
-        after = doc[name.end] if name.end < len(doc) else None
-        if after is not None and after.lower_ in self.lexicons.not_name_words and after.is_title:
+        after = words[name.end] if name.end < len(words) else None
+        if after is not None and after.lower() in self.lexicons.not_name_words and after.istitle():
             return False  # "Kennedy Road", "General Political Department"
         honorific_before = name.start > 0 and kinds[name.start - 1] & KIND_BITS["honorific"]
         first = name.start - 1 if honorific_before else name.start
-        previous = doc[first - 1] if first > 0 else None
-        if previous is not None and previous.lower_ in self.street_prefixes:
+        if first > 0 and words[first - 1].lower() in self.street_prefixes:
             return False  # "Avenida Dr. Stanley Ho", "Rua Sun Yat-sen": a street named after someone
         if name.label_ == "CONTEXT":
             return True  # "Mr X", "Ambassador X": the context vouches for the name
         if any(i in place_tokens for i in range(name.start, name.end)):
             return False
-        before = doc[name.start - 1] if name.start > 0 else None
-        return before is None or before.lower_ not in _MODIFIER_DETERMINERS  # not "a Wan Chai club"
+        return name.start == 0 or words[name.start - 1].lower() not in _MODIFIER_DETERMINERS  # not "a Wan Chai club"
 
-    def _model_names(self, doc: Doc, found: list[Span], kinds: list[int]) -> list[Span]:
+    def _model_names(self, doc: Doc, found: list[Span], kinds: list[int], words: list[str]) -> list[Span]:
         """The base model's PERSON entities that the rules confirm, where no rule found a name.
 
         The rules take precedence: an entity overlapping a rule's candidate is dropped.
@@ -406,12 +408,13 @@ class PeopleComponent:
         for entity in doc.ents:
             if entity.label_ != "PERSON" or any(i in taken for i in range(entity.start, entity.end)):
                 continue
-            name = self._strip_context(Span(doc, entity.start, entity.end, label="PERSON", span_id="model_ner"), kinds)
-            if name is not None and self._looks_like_name(name):
+            entity_span = Span(doc, entity.start, entity.end, label="PERSON", span_id="model_ner")
+            name = self._strip_context(entity_span, kinds, words)
+            if name is not None and self._looks_like_name(name, kinds):
                 confirmed.append(name)
         return confirmed
 
-    def _layout_names(self, doc: Doc) -> list[Span]:
+    def _layout_names(self, doc: Doc, kinds: list[int]) -> list[Span]:
         """Names given by the layout: infobox ``... Name:`` values and leader-list items."""
         found: list[Span] = []
         layout = doc._.ocmfa_layout
@@ -419,7 +422,7 @@ class PeopleComponent:
             key_words = [word.rstrip("0123456789").casefold() for word in field.key.text.split()]
             if key_words[-1] == "name" or any(word in self.lexicons.title_words for word in key_words):
                 span = doc.char_span(field.value.start, field.value.end, label="CONTEXT", span_id="infobox_name")
-                if span is not None and self._looks_like_name(span):
+                if span is not None and self._looks_like_name(span, kinds):
                     found.append(span)
         for item in layout.list_items:
             match = _LIST_NAME.match(item.body.text)
@@ -427,14 +430,16 @@ class PeopleComponent:
                 continue
             start = item.body.start
             span = doc.char_span(start, start + len(match.group(1)), label="CONTEXT", span_id="leader_list")
-            if span is not None and self._looks_like_name(span):
+            if span is not None and self._looks_like_name(span, kinds):
                 found.append(span)
         return found
 
-    def _looks_like_name(self, span: Span) -> bool:
-        words = [token for token in span if token.text != "-"]
-        hyphenated = {token.i + 1 for token in span if token.text == "-"}
-        return 2 <= len(words) <= 4 and all(token._.ocmfa_cap or token.i in hyphenated for token in words)
+    @staticmethod
+    def _looks_like_name(span: Span, kinds: list[int]) -> bool:
+        """Two to four capitalised name words, or parts after a hyphen ("Chun-fai")."""
+        hyphens = {i for i in range(span.start, span.end) if kinds[i] & _HYPHEN}
+        words = [i for i in range(span.start, span.end) if i not in hyphens]
+        return 2 <= len(words) <= 4 and all(kinds[i] & KIND_BITS["cap"] or i - 1 in hyphens for i in words)
 
     def _link_mentions(self, doc: Doc, names: list[Span], bits: numpy.ndarray) -> list[Span]:
         """Give every name its person key, and attach short forms to the full names.
@@ -443,67 +448,80 @@ class PeopleComponent:
         document refers to the person last named with it; one that is not, and stood
         after an honorific or a title, is a person of its own.
         """
+        words, text = token_words(doc), document_text(doc)
+
+        def text_of(span: Span) -> str:
+            return text[span.start_char : span.end_char]  # ``span.text`` joins its tokens
+
         full_names = [span for span in names if len(span) > 1]
         # "Mr Ao Ieong" after "Ao Ieong Kin Fai": the start of a longer name is that name.
         longer: dict[tuple[str, ...], str] = {}  # every proper prefix of a name -> that name's key
         for span in sorted(full_names, key=len):
-            words = tuple(t.text for t in span)
-            for cut in range(2, len(words)):
-                longer[words[:cut]] = name_key(span.text)
+            name_words = tuple(words[span.start : span.end])
+            for cut in range(2, len(name_words)):
+                longer[name_words[:cut]] = name_key(text_of(span))
         by_surname: dict[str, list[tuple[int, str]]] = {}
         mentions: list[Span] = []
         for span in full_names:
-            key = longer.get(tuple(t.text for t in span), name_key(span.text))
+            key = longer.get(tuple(words[span.start : span.end]), name_key(text_of(span)))
             mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=key))
-            by_surname.setdefault(self._surname(span), []).append((span.start, key))
+            by_surname.setdefault(self._surname(span, bits, words, text), []).append((span.start, key))
         title = doc._.ocmfa_layout.title
         main_person = next(
-            (name_key(s.text) for s in full_names if title and (s.start_char, s.end_char) == (title.start, title.end)),
+            (
+                name_key(text_of(s))
+                for s in full_names
+                if title and (s.start_char, s.end_char) == (title.start, title.end)
+            ),
             None,
         )
         taken = {i for span in full_names for i in range(span.start, span.end)}
         single_words = {span.start: span for span in names if len(span) == 1}
         # Only tokens that open a family name, or a one-word name, can add a mention.
-        strings = doc.vocab.strings
-        openers = {strings[word] for surname in by_surname for word in (surname, surname.split("-")[0])}
-        opening = numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), list(openers)))
+        openers = {word for surname in by_surname for word in (surname, surname.split("-")[0])}
+        distinct, word_index = word_table(doc)
+        opening = numpy.flatnonzero(numpy.isin(word_index, [i for i, word in enumerate(distinct) if word in openers]))
         positions = sorted(set(opening.tolist()) | single_words.keys())
         for index in positions:
             if index in taken:
                 continue
             # A family name is one word, or three with a hyphen ("Al-Mansouri").
-            length = 3 if doc[index : index + 3].text in by_surname and index + 2 not in taken else 1
+            length = 3 if text_of(doc[index : index + 3]) in by_surname and index + 2 not in taken else 1
             surname = doc[index : index + length]
+            surname_text = text_of(surname)
             before = int(bits[index - 1]) if index > 0 else 0
             after = int(bits[surname.end]) if surname.end < len(doc) else 0
-            if surname.text in by_surname:
+            if surname_text in by_surname:
                 if (after | before) & KIND_BITS["cap"]:
                     continue  # part of some other name
-                key = self._nearest(by_surname[surname.text], index, main_person)
+                key = self._nearest(by_surname[surname_text], index, main_person)
                 start = index - 1 if before & KIND_BITS["honorific"] else index
                 mentions.append(Span(doc, start, surname.end, label="PERSON", span_id="surname_only", kb_id=key))
                 taken.update(range(index, surname.end))
             elif index in single_words:
                 span = single_words[index]
                 mentions.append(
-                    Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=name_key(span.text))
+                    Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=name_key(text_of(span)))
                 )
         return sorted(mentions)
 
     @staticmethod
-    def _surname(span: Span) -> str:
+    def _surname(span: Span, bits: numpy.ndarray, words: list[str], text: str) -> str:
         """The family name of a full name: first in East Asian order, else last.
 
         A name is in East Asian order when a rule for such names found it ("Yoon
-        Seo-yeon", "Leung Chun-fai") or when a Chinese surname opens it.
+        Seo-yeon", "Leung Chun-fai") or when a Chinese surname opens it. ``bits`` and
+        ``words`` are the kind bits and texts of the document's tokens.
         """
-        first = span[0]
-        chinese_order = first._.ocmfa_cn_surname and (span[1]._.ocmfa_cn_given or span[1]._.ocmfa_syllable)
+        first, second = int(bits[span.start]), int(bits[span.start + 1])
+        given = KIND_BITS["cn_given"] | KIND_BITS["syllable"]
+        chinese_order = first & KIND_BITS["cn_surname"] and second & given
         if span.id_ in _SURNAME_FIRST_RULES or chinese_order:
-            return first.text
-        if len(span) >= 4 and span[-2].text == "-":
-            return span[-3:].text  # "Al-Mansouri", "Lloyd-Jones"
-        return span[-1].text
+            return words[span.start]
+        if len(span) >= 4 and words[span.end - 2] == "-":
+            hyphenated = span[-3:]
+            return text[hyphenated.start_char : hyphenated.end_char]  # "Al-Mansouri", "Lloyd-Jones"
+        return words[span.end - 1]
 
     @staticmethod
     def _nearest(candidates: list[tuple[int, str]], position: int, main_person: str | None = None) -> str:
@@ -518,7 +536,9 @@ class PeopleComponent:
         return before[-1] if before else candidates[0][1]
 
     @staticmethod
-    def _canonical(key: str, mentions: list[Span]) -> str:
-        """The most complete written form of a person's name: longest, then first seen."""
-        forms = [span[1:] if span[0]._.ocmfa_honorific else span for span in mentions if span.kb_id_ == key]
-        return max((form.text for form in forms), key=len)
+    def _canonical(mentions: list[Span], kinds: list[int], text: str) -> str:
+        """The most complete written form of a person's name (``mentions`` are theirs): longest, then first seen."""
+        forms = [
+            span[1:] if kinds[span.start] & KIND_BITS["honorific"] else span for span in mentions
+        ]  # without "Mr", "Dr"
+        return max((text[form.start_char : form.end_char] for form in forms), key=len)
