@@ -95,3 +95,41 @@ def test_people_word_bits_agree_with_the_lexeme_flags(nlp, text):
     from_flags = [sum(token.check_flag(flag) << bit for bit, flag in enumerate(flags)) for token in doc]
     assert nlp.get_pipe("ocmfa_people").name_parts.bits(doc).tolist() == from_flags
     assert any(from_flags) or not text
+
+
+def test_people_required_kinds_skip_optional_tokens():
+    from ocmfa_extract.components.people import KIND_BITS, required_kinds
+
+    pattern = [
+        {"_": {"ocmfa_honorific": True}},
+        {"ORTH": ".", "OP": "?"},
+        {"_": {"ocmfa_cap": True, "ocmfa_surname": True}},
+        {"_": {"ocmfa_kin": True}, "OP": "?"},
+        {"_": {"ocmfa_title_word": False}},
+    ]
+    assert required_kinds(pattern) == [KIND_BITS["honorific"], KIND_BITS["cap"] | KIND_BITS["surname"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The leader, a member of the State Council, met Deputy Director Chan Kwok-ki and Mr. Song.",
+        "Ambassador Maria von Trapp, J. R. Smith and Dr Al-Mansouri spoke at Kennedy Road, Wan Chai.",
+        "He was a member, to the Office and a leader, of it.",
+    ],
+)
+def test_people_run_filter_drops_only_runs_no_pattern_can_match(nlp, text):
+    from ocmfa_extract.components.people import name_runs
+
+    people = nlp.get_pipe("ocmfa_people")
+    doc = nlp.make_doc(text)
+    bits = people.name_parts.bits(doc)
+    runs = name_runs(bits, people.shortest)
+    kept = people.run_filter.keep(runs, bits)
+    assert set(kept) <= set(runs)
+    spans = [(s.start, s.end, s.id_) for s in people.rules.match_in_runs(doc, runs)]
+    assert [(s.start, s.end, s.id_) for s in people.rules.match_in_runs(doc, kept)] == spans
+    dropped = set(runs) - set(kept)
+    assert all(not people.rules.match_in_runs(doc, [run]) for run in dropped)
+    if text.startswith("He"):
+        assert dropped and not kept  # "a member, to", "a leader,": a title word but no name word

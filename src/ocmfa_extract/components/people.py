@@ -282,6 +282,60 @@ def name_runs(bits: numpy.ndarray, shortest: int) -> list[tuple[int, int]]:
     return word_runs(member, name_part, shortest)
 
 
+def required_kinds(pattern: list[dict[str, Any]]) -> list[int]:
+    """The kind bits each required token of a people pattern must have (tokens that test no kind left out).
+
+    ``[{"_": {"ocmfa_honorific": true}}, {"ORTH": ".", "OP": "?"}, {"_": {"ocmfa_cap": true}}]``
+    gives ``[honorific, cap]``: a stretch of text can hold a match only if it has a token
+    with each.
+    """
+    masks: list[int] = []
+    for spec in pattern:
+        if spec.get("OP") not in {None, "+"}:  # optional, negated or counted: not surely there
+            continue
+        mask = 0
+        for name, value in spec.get("_", {}).items():
+            if value is True:
+                mask |= KIND_BITS[name.removeprefix("ocmfa_")]
+        if mask:
+            masks.append(mask)
+    return masks
+
+
+class RunFilter:
+    """Which stretches of name-like tokens can hold a match of some people pattern at all.
+
+    A stretch can only if, for some pattern, every kind the pattern's tokens require is
+    present among the stretch's tokens: ", member" has a title word but no name word, so
+    no pattern can match it and the matcher is not run on it. The test is on the union of
+    the stretch's kind bits, so it never drops a stretch a pattern could match.
+    """
+
+    def __init__(self, patterns: list[list[dict[str, Any]]]) -> None:
+        """Read the required kinds of ``patterns``."""
+        self.patterns = [required_kinds(pattern) for pattern in patterns]
+        self._verdicts: dict[int, bool] = {}  # union of a stretch's kind bits -> can it match
+
+    def can_match(self, present: int) -> bool:
+        """Whether a stretch whose tokens have the kind bits ``present`` (together) can hold a match."""
+        verdict = self._verdicts.get(present)
+        if verdict is None:
+            verdict = any(all(mask & present == mask for mask in masks) for masks in self.patterns)
+            if len(self._verdicts) < 65_536:
+                self._verdicts[present] = verdict
+        return verdict
+
+    def keep(self, runs: list[tuple[int, int]], bits: numpy.ndarray) -> list[tuple[int, int]]:
+        """The ``runs`` (token offsets) that can hold a match, given the kind bits of every token."""
+        if not runs:
+            return runs
+        # The union of each run's bits in one call: reduceat over start, end, start, end, ...
+        # (every other result is a gap between runs); the padding lets a run end the document.
+        kinds = numpy.append(bits & numpy.uint64(ANY_KIND), numpy.uint64(0))
+        unions = numpy.bitwise_or.reduceat(kinds, numpy.array(runs, dtype=numpy.intp).reshape(-1))[::2]
+        return [run for run, union in zip(runs, unions.tolist(), strict=True) if self.can_match(union)]
+
+
 def flag_pattern(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A people pattern with each ``{"_": {"ocmfa_<kind>": true}}`` turned into its lexeme flag.
 
@@ -320,6 +374,7 @@ class PeopleComponent:
         self.name_parts.install(nlp.vocab)
         flagged = [{**rule, "pattern": flag_pattern(rule["pattern"])} for rule in patterns.rules["people"]]
         self.rules = TokenRuleMatcher(nlp, flagged, validate=False, predicate_flags=LEXEME_FLAGS["people_predicates"])
+        self.run_filter = RunFilter([rule["pattern"] for rule in patterns.rules["people"]])
         self.shortest = min(
             sum(spec.get("OP") not in {"?", "*"} for spec in rule["pattern"]) for rule in patterns.rules["people"]
         )
@@ -330,7 +385,7 @@ class PeopleComponent:
         """Annotate the person mentions of ``doc``."""
         bits = self.name_parts.bits(doc)
         place_tokens = {i for _, start, end in self.places(doc) for i in range(start, end)}
-        matches = self.rules.match_in_runs(doc, name_runs(bits, self.shortest))
+        matches = self.rules.match_in_runs(doc, self.run_filter.keep(name_runs(bits, self.shortest), bits))
         # The longest candidate wins first, then is accepted or rejected whole: "Sun Yat-sen
         # Memorial Hall" must not leave "Sun Yat" behind.
         kinds = bits.tolist()
