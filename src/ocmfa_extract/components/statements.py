@@ -164,6 +164,10 @@ class _DocStatements:
         self.people = list(doc.spans[PEOPLE_KEY]) + list(doc.spans[PRONOUNS_KEY])
         self.cues_by_token = RangeIndex(self.cues, lambda cue: cue.start)
         self.orgs = list(doc.spans[ORGS_KEY])
+        # By start offset, keeping their order in the lists (which breaks ties between speakers).
+        self.people_by_char = RangeIndex(list(enumerate(self.people)), lambda item: item[1].start_char)
+        self.orgs_by_char = RangeIndex(list(enumerate(self.orgs)), lambda item: item[1].start_char)
+        self.cues_by_char = RangeIndex(list(enumerate(self.cues)), lambda item: item[1].start_char)
         self.dates = list(doc.spans[DATES_KEY])
         self.names = doc._.ocmfa_people or {}
         self.last_speaker: Speaker | None = None
@@ -488,15 +492,19 @@ class _DocStatements:
         (", who heads the office's department,"), inside quotation marks, or after a
         preposition ("issued by the Committee") are passed over while another remains.
         """
+
+        def within(index: RangeIndex[tuple[int, Span]]) -> list[Span]:
+            found = sorted(item for item in index.between(start_char, end_char) if item[1].end_char <= end_char)
+            return [span for _, span in found]
+
         candidates: list[tuple[int, int, Speaker]] = []  # (start, end, speaker)
-        for person in self.people:
-            if start_char <= person.start_char and person.end_char <= end_char:
-                candidates.append((person.start_char, person.end_char, self._person(person)))
-        for org in self.orgs:
-            if start_char <= org.start_char and org.end_char <= end_char and not self._in_title(org):
+        for person in within(self.people_by_char):
+            candidates.append((person.start_char, person.end_char, self._person(person)))
+        for org in within(self.orgs_by_char):
+            if not self._in_title(org):
                 candidates.append((org.start_char, org.end_char, Speaker(org.kb_id_, "organization", None)))
-        for cue in self.cues:
-            if start_char <= cue.start_char and cue.end_char <= end_char and not self._in_title(cue):
+        for cue in within(self.cues_by_char):
+            if not self._in_title(cue):
                 speaker = self._cue_speaker(cue)
                 if speaker is not None:
                     candidates.append((cue.start_char, cue.end_char, speaker))
