@@ -118,17 +118,17 @@ def test_people_required_kinds_skip_optional_tokens():
         "He was a member, to the Office and a leader, of it.",
     ],
 )
-def test_people_run_filter_drops_only_runs_no_pattern_can_match(nlp, text):
+def test_people_run_filter_leaves_out_only_patterns_that_cannot_match(nlp, text):
     from ocmfa_extract.components.people import name_runs
 
     people = nlp.get_pipe("ocmfa_people")
     doc = nlp.make_doc(text)
     bits = people.name_parts.bits(doc)
     runs = name_runs(bits, people.shortest)
-    kept = people.run_filter.keep(runs, bits)
-    assert set(kept) <= set(runs)
+    kept, feasible = people.run_filter.select(runs, bits)
+    assert set(kept) <= set(runs) and all(feasible)
     spans = [(s.start, s.end, s.id_) for s in people.rules.match_in_runs(doc, runs)]
-    assert [(s.start, s.end, s.id_) for s in people.rules.match_in_runs(doc, kept)] == spans
+    assert [(s.start, s.end, s.id_) for s in people.rules.match_in_runs(doc, kept, feasible)] == spans
     dropped = set(runs) - set(kept)
     assert all(not people.rules.match_in_runs(doc, [run]) for run in dropped)
     if text.startswith("He"):

@@ -303,37 +303,47 @@ def required_kinds(pattern: list[dict[str, Any]]) -> list[int]:
 
 
 class RunFilter:
-    """Which stretches of name-like tokens can hold a match of some people pattern at all.
+    """Which people patterns can match in a stretch of name-like tokens at all.
 
-    A stretch can only if, for some pattern, every kind the pattern's tokens require is
-    present among the stretch's tokens: ", member" has a title word but no name word, so
-    no pattern can match it and the matcher is not run on it. The test is on the union of
-    the stretch's kind bits, so it never drops a stretch a pattern could match.
+    A pattern can only if every kind its tokens require is present among the stretch's
+    tokens: in ", member" (a title word but no name word) none can, and in "Mr Chan" only
+    those that need an honorific and a capitalised word. The test is on the union of the
+    stretch's kind bits, so it never leaves out a pattern that could match.
     """
 
     def __init__(self, patterns: list[list[dict[str, Any]]]) -> None:
         """Read the required kinds of ``patterns``."""
         self.patterns = [required_kinds(pattern) for pattern in patterns]
-        self._verdicts: dict[int, bool] = {}  # union of a stretch's kind bits -> can it match
+        self._feasible: dict[int, tuple[int, ...]] = {}  # union of a stretch's kind bits -> patterns
 
-    def can_match(self, present: int) -> bool:
-        """Whether a stretch whose tokens have the kind bits ``present`` (together) can hold a match."""
-        verdict = self._verdicts.get(present)
-        if verdict is None:
-            verdict = any(all(mask & present == mask for mask in masks) for masks in self.patterns)
-            if len(self._verdicts) < 65_536:
-                self._verdicts[present] = verdict
-        return verdict
+    def feasible(self, present: int) -> tuple[int, ...]:
+        """The indices of the patterns that can match where the tokens have the kind bits ``present`` together."""
+        patterns = self._feasible.get(present)
+        if patterns is None:
+            patterns = tuple(
+                index for index, masks in enumerate(self.patterns) if all(mask & present == mask for mask in masks)
+            )
+            if len(self._feasible) < 65_536:
+                self._feasible[present] = patterns
+        return patterns
 
-    def keep(self, runs: list[tuple[int, int]], bits: numpy.ndarray) -> list[tuple[int, int]]:
-        """The ``runs`` (token offsets) that can hold a match, given the kind bits of every token."""
+    def select(
+        self, runs: list[tuple[int, int]], bits: numpy.ndarray
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, ...]]]:
+        """The ``runs`` (token offsets) where some pattern can match, and those patterns, given every token's bits."""
         if not runs:
-            return runs
+            return [], []
         # The union of each run's bits in one call: reduceat over start, end, start, end, ...
         # (every other result is a gap between runs); the padding lets a run end the document.
         kinds = numpy.append(bits & numpy.uint64(ANY_KIND), numpy.uint64(0))
         unions = numpy.bitwise_or.reduceat(kinds, numpy.array(runs, dtype=numpy.intp).reshape(-1))[::2]
-        return [run for run, union in zip(runs, unions.tolist(), strict=True) if self.can_match(union)]
+        kept: list[tuple[int, int]] = []
+        patterns: list[tuple[int, ...]] = []
+        for run, union in zip(runs, unions.tolist(), strict=True):
+            if feasible := self.feasible(union):
+                kept.append(run)
+                patterns.append(feasible)
+        return kept, patterns
 
 
 def flag_pattern(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -385,7 +395,8 @@ class PeopleComponent:
         """Annotate the person mentions of ``doc``."""
         bits = self.name_parts.bits(doc)
         place_tokens = {i for _, start, end in self.places(doc) for i in range(start, end)}
-        matches = self.rules.match_in_runs(doc, self.run_filter.keep(name_runs(bits, self.shortest), bits))
+        runs, feasible = self.run_filter.select(name_runs(bits, self.shortest), bits)
+        matches = self.rules.match_in_runs(doc, runs, feasible)
         # The longest candidate wins first, then is accepted or rejected whole: "Sun Yat-sen
         # Memorial Hall" must not leave "Sun Yat" behind.
         kinds = bits.tolist()

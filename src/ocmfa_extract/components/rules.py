@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -139,10 +139,31 @@ class TokenRuleMatcher(_RuleMatches):
             if validate and (problems := validate_token_pattern(rule["pattern"])):
                 raise ValueError(f"rule {rule.get('id')!r}: {'; '.join(problems)}")
         super().__init__(nlp)
+        self.vocab = nlp.vocab
         patterns = compile_predicates(nlp.vocab, [rule["pattern"] for rule in rules], predicate_flags)
-        self.matcher = Matcher(nlp.vocab, validate=False)
-        for rule, pattern in zip(rules, patterns, strict=True):
-            self.matcher.add(self._key(rule), [pattern])
+        self._compiled = [(self._key(rule), pattern) for rule, pattern in zip(rules, patterns, strict=True)]
+        self.matcher = self._matcher_of(range(len(rules)))
+        self._subsets: dict[tuple[int, ...], Matcher] = {}  # rule indices -> a matcher of those rules only
+
+    def _matcher_of(self, rule_indices: Iterable[int]) -> Matcher:
+        matcher = Matcher(self.vocab, validate=False)
+        for index in rule_indices:
+            key, pattern = self._compiled[index]
+            matcher.add(key, [pattern])
+        return matcher
+
+    def subset(self, rule_indices: tuple[int, ...]) -> Matcher:
+        """A matcher of some of the rules (by their index in the file), made once.
+
+        spaCy's matcher tries every pattern at every token; where a component knows that
+        only some rules can match a stretch, the others are not tried.
+        """
+        matcher = self._subsets.get(rule_indices)
+        if matcher is None:
+            if len(self._subsets) >= _MAX_SUBSETS:
+                return self.matcher
+            matcher = self._subsets[rule_indices] = self._matcher_of(rule_indices)
+        return matcher
 
     def match(self, doclike: Doc | Span) -> list[Span]:
         """Every match in ``doclike`` as a span of its document, labelled and with its rule id, in order."""
@@ -150,17 +171,25 @@ class TokenRuleMatcher(_RuleMatches):
             return self.match_in_runs(doclike, [(0, len(doclike))])
         return self.match_in_runs(doclike.doc, [(doclike.start, doclike.end)])
 
-    def match_in_runs(self, doc: Doc, runs: Iterable[tuple[int, int]]) -> list[Span]:
+    def match_in_runs(
+        self, doc: Doc, runs: Sequence[tuple[int, int]], rules: Sequence[tuple[int, ...]] | None = None
+    ) -> list[Span]:
         """Every match inside the ``(start, end)`` token runs of ``doc``, in order.
 
-        The matches are gathered as offsets and turned into spans once.
+        ``rules``, when given, holds for each run the indices of the only rules that can
+        match in it (:meth:`subset`). The matches are gathered as offsets and turned into
+        spans once.
         """
         found: set[tuple[int, int, int]] = set()
-        for start, end in runs:
-            for key, match_start, match_end in self.matcher(doc[start:end]):  # offsets within the run
+        for number, (start, end) in enumerate(runs):
+            matcher = self.matcher if rules is None else self.subset(rules[number])
+            for key, match_start, match_end in matcher(doc[start:end]):  # offsets within the run
                 found.add((start + match_start, start + match_end, key))
         return self._spans(doc, found)
 
+
+#: At most this many rule subsets get a matcher of their own (:meth:`TokenRuleMatcher.subset`).
+_MAX_SUBSETS = 1024
 
 _PREDICATE_ATTRS = ("ORTH", "TEXT", "LOWER")
 
