@@ -324,10 +324,8 @@ class DatesComponent:
         literals = literal_words(patterns.rules["dates"])
         openings = opening_words(patterns.rules["dates"])
         self.runs = CandidateRuns(
-            nlp.vocab,
             member=lambda word: word.casefold() in literals or _has_digit(word),
             anchor=lambda word: word.casefold() in openings or _has_digit(word),
-            flag_ids=LEXEME_FLAGS["dates"],
         )
         self.year_context = patterns.lexicon("year_context")
         self.normalize = normalizer

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..patterns import Patterns, load_patterns
+from .layout import word_table
 
 DEFAULT_PATTERNS_DIR = Path("patterns")
 
@@ -273,7 +274,6 @@ def opening_words(rules: list[dict[str, Any]]) -> frozenset[str]:
 #: and the matcher and ``Doc.to_array`` read them without a Python call per token.
 LEXEME_FLAGS: dict[str, range] = {
     "people": range(40, 52),
-    "dates": range(52, 54),
     # the REGEX and IN tests of the token patterns (compile_predicates)
     "people_predicates": range(19, 26),
     "dates_predicates": range(26, 40),
@@ -298,21 +298,18 @@ class CandidateRuns:
 
     ``member(word)`` says whether a token with that text can be part of a match, and
     ``anchor(word)`` whether one can open a match; a run of members is kept when it holds
-    an anchor. Both are kept as two lexeme flags (``flag_ids``), so each is asked once
-    per word of the vocabulary.
+    an anchor. Both are asked once per distinct word of a document (:func:`word_table`),
+    and remembered.
     """
 
-    def __init__(
-        self, vocab: Vocab, member: Callable[[str], bool], anchor: Callable[[str], bool], flag_ids: range
-    ) -> None:
-        """Register the two flags with ``vocab``."""
-        self.flag_ids = [flag_ids[0], flag_ids[1]]
-        vocab.add_flag(member, flag_id=flag_ids[0])
-        vocab.add_flag(anchor, flag_id=flag_ids[1])
+    def __init__(self, member: Callable[[str], bool], anchor: Callable[[str], bool]) -> None:
+        """Use ``member`` and ``anchor``, two tests of a word's text."""
+        self._marks = lru_cache(maxsize=65_536)(lambda word: (member(word), anchor(word)))
 
     def runs(self, doc: Doc) -> list[tuple[int, int]]:
         """The maximal runs of member tokens that hold an anchor, as ``(start, end)`` token offsets."""
-        marks = doc.to_array(self.flag_ids).reshape(len(doc), 2).astype(bool)
+        distinct, index = word_table(doc)
+        marks = numpy.array([self._marks(word) for word in distinct], dtype=bool).reshape(-1, 2)[index]
         return word_runs(marks[:, 0], marks[:, 1])
 
 
