@@ -12,7 +12,8 @@ results it had already finished.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .extract import DocumentResult
-from .io import write_files_atomically
+from .io import atomic_files, write_files_atomically
 from .models import DocumentRecord
 
 CACHE_DIR = ".ocmfa"
@@ -108,17 +109,31 @@ class ResultCache:
         """A result stored by this run (or kept from a valid earlier one)."""
         return DocumentResult.model_validate_json((self.results_dir / f"{sha256}.json").read_bytes())
 
-    def commit(self, documents: list[DocumentRecord]) -> None:
-        """Record the complete run, then drop the results no document uses any more."""
+    def commit(self, documents: Iterable[DocumentRecord], is_kept: Callable[[str], bool]) -> None:
+        """Record the complete run, then drop the results no document uses any more.
+
+        ``documents`` are the run's documents, streamed into the manifest one at a time;
+        ``is_kept`` tells whether a document content is among them.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
-        manifest = Manifest(
-            pipeline=self.pipeline,
-            patterns=self.patterns,
-            documents={d.doc_id: ManifestEntry(path=d.path, sha256=d.sha256) for d in documents},
-        )
-        write_files_atomically(self.root, {MANIFEST: manifest.model_dump_json(indent=1)})
-        keep = {f"{d.sha256}.json" for d in documents}
+        with atomic_files(self.root, [MANIFEST]) as streams:
+            stream = streams[MANIFEST]
+            # The layout of Manifest.model_dump_json(indent=1), written entry by entry.
+            stream.write(
+                f'{{\n "pipeline": {_json(self.pipeline)},\n "patterns": {_json(self.patterns)},\n "documents": {{'
+            )
+            separator = "\n"
+            for document in documents:
+                entry = ManifestEntry(path=document.path, sha256=document.sha256)
+                body = entry.model_dump_json(indent=1).replace("\n", "\n  ")
+                stream.write(f"{separator}  {_json(document.doc_id)}: {body}")
+                separator = ",\n"
+            stream.write("\n }\n}" if separator == ",\n" else "}\n}")
         if self.results_dir.is_dir():
-            for stale in self.results_dir.glob("*.json"):
-                if stale.name not in keep:
-                    stale.unlink(missing_ok=True)
+            for stored in self.results_dir.glob("*.json"):
+                if not is_kept(stored.name.removesuffix(".json")):
+                    stored.unlink(missing_ok=True)
+
+
+def _json(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)

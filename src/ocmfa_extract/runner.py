@@ -6,11 +6,13 @@ import hashlib
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from spacy.language import Language
 
 from .cache import ResultCache, pipeline_fingerprint, store_result
+from .catalog import DocumentCatalog
 from .components.rules import cached_patterns, patterns_dir_or_default
 from .corpus import CorpusRecords, PeopleIndex, build_records, iter_dates, iter_roles, iter_statements
 from .extract import DocumentResult, extract_document
@@ -20,10 +22,7 @@ from .io import (
     InputError,
     LoadedDocument,
     atomic_files,
-    error_record,
-    find_sources,
     jsonl,
-    load_document,
     write_files_atomically,
 )
 from .models import DocumentRecord, ErrorRecord
@@ -115,8 +114,13 @@ def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | DocumentRecor
     return _extract_and_store(_worker_nlp, loaded, _worker_store_in)
 
 
+#: Documents handed to the worker pool at a time: the pool reads its input eagerly, so it
+#: gets a window, not the whole corpus.
+_POOL_WINDOW = 1024
+
+
 def iter_extractions(
-    documents: Sequence[LoadedDocument],
+    documents: Iterable[LoadedDocument],
     patterns_dir: str | Path | None = None,
     workers: int = 1,
     base_model: str | None = None,
@@ -128,19 +132,24 @@ def iter_extractions(
     if any), so the documents can be shared out among processes and the results are the
     same. With ``store_in`` (a result cache's folder), the process that made a result
     writes it there and only its document record comes back: the main process does not
-    serialise every result, which lets two workers keep two cores busy.
+    serialise every result, which lets two workers keep two cores busy. ``documents`` is
+    read lazily, so it may be a stream.
     """
     directory = str(patterns_dir_or_default(patterns_dir))
-    if workers <= 1 or len(documents) < 2:
+    stream = iter(documents)
+    window = list(islice(stream, _POOL_WINDOW)) if workers > 1 else []
+    if workers <= 1 or len(window) < 2:
         nlp = build_pipeline(directory, base_model)
-        for loaded in documents:
+        for loaded in chain(window, stream):
             yield _extract_and_store(nlp, loaded, store_in)
         return
     context = multiprocessing.get_context("spawn")
-    pool_size = min(workers, len(documents))
+    pool_size = min(workers, len(window))
     initargs = (directory, base_model, store_in)
     with context.Pool(pool_size, initializer=_start_worker, initargs=initargs) as pool:
-        yield from pool.imap(_extract_in_worker, documents, chunksize=4)
+        while window:
+            yield from pool.imap(_extract_in_worker, window, chunksize=4)
+            window = list(islice(stream, _POOL_WINDOW))
 
 
 def extract_documents(
@@ -189,32 +198,12 @@ def load_sources(
     """Read every input under ``sources``; unreadable ones become error records.
 
     Files with identical bytes are one document, named by the first path; the others
-    are listed in its ``also_at``.
+    are listed in its ``also_at``. A plain file's text is not kept (it is read again
+    when extracted); :func:`run` keeps even less, in a :class:`DocumentCatalog`.
     """
-    loaded: dict[str, LoadedDocument] = {}
-    also_at: dict[str, list[str]] = {}
-    errors: list[ErrorRecord] = []
-    for source in find_sources(sources):
-        try:
-            document = load_document(source, max_bytes)
-        except InputError as error:
-            errors.append(error_record(source, error))
-            continue
-        sha = document.record.sha256
-        if sha in loaded:
-            also_at[sha].append(document.record.path)
-        else:
-            # A plain file's text is read again when it is extracted, so that a corpus's
-            # texts are never all in memory; an HTML page keeps its main text (small, and
-            # costly to extract twice).
-            kept_text = document.text if document.record.text_path else None
-            loaded[sha] = LoadedDocument(document.record, kept_text, document.source)
-            also_at[sha] = []
-    documents = [
-        LoadedDocument(doc.record.model_copy(update={"also_at": also_at[sha]}), doc.text, doc.source)
-        for sha, doc in loaded.items()
-    ]
-    return documents, errors
+    with DocumentCatalog() as catalog:
+        errors = catalog.read_sources(sources, max_bytes)
+        return list(catalog.loaded()), errors
 
 
 class OutputLocationError(ValueError):
@@ -257,62 +246,61 @@ def run(
     patterns = cached_patterns(Path(directory))  # a bad pattern stops the run before any document is read
     if base_model:
         load_base_model(base_model)  # a missing model stops the run before any document is read
-    documents, errors = load_sources(sources, max_bytes)
-    fingerprint = pipeline_fingerprint() + base_model_identity(base_model)
-    cache = ResultCache(out, fingerprint, patterns.digest, full=full)
-    summary = RunSummary()
-    kept: dict[str, DocumentRecord] = {}  # sha256 -> the document record of this run
-    to_extract: list[LoadedDocument] = []
-    for loaded in documents:
-        record = loaded.record
-        previous = cache.previous.get(record.doc_id)
-        if previous is None:
-            summary.new += 1
-        elif previous.sha256 != record.sha256:
-            summary.changed += 1
-        else:
-            summary.unchanged += 1
-        cached = cache.get(record.sha256)
-        if cached is not None:
-            # Found by content: it keeps what extraction read (title, date) and takes the current names.
-            kept[record.sha256] = record.model_copy(
-                update={"title": cached.document.title, "published": cached.document.published}
-            )
-        else:
-            to_extract.append(loaded)
-    current = {loaded.record.doc_id for loaded in documents}
-    for doc_id, entry in sorted(cache.previous.items()):
-        if doc_id in current:
-            continue
-        missing = cache.get(entry.sha256) if keep_missing else None
-        if missing is not None:
-            kept[entry.sha256] = missing.document
-        else:
-            summary.removed += 1
-    if on_total is not None:
-        on_total(len(to_extract))
-    # Each new result goes to the cache at once: memory holds one document's result at a time.
-    for outcome in iter_extractions(to_extract, directory, workers, base_model, store_in=cache.results_dir):
-        if isinstance(outcome, ErrorRecord):
-            errors.append(outcome)
-        elif isinstance(outcome, DocumentRecord):
-            kept[outcome.sha256] = outcome
-            summary.extracted += 1
-        if on_progress is not None:
-            on_progress(1)
-    documents_in_order = sorted(kept.values(), key=lambda record: record.doc_id)
+    # The documents are kept on disk, not as objects: a document costs a row, not kilobytes.
+    with DocumentCatalog() as catalog:
+        errors = catalog.read_sources(sources, max_bytes)
+        fingerprint = pipeline_fingerprint() + base_model_identity(base_model)
+        cache = ResultCache(out, fingerprint, patterns.digest, full=full)
+        summary = RunSummary()
+        for loaded in catalog.loaded():
+            record = loaded.record
+            previous = cache.previous.get(record.doc_id)
+            if previous is None:
+                summary.new += 1
+            elif previous.sha256 != record.sha256:
+                summary.changed += 1
+            else:
+                summary.unchanged += 1
+            cached = cache.get(record.sha256)
+            if cached is not None:
+                # Found by content: it keeps what extraction read (title, date) and takes the current names.
+                catalog.keep(
+                    record.model_copy(update={"title": cached.document.title, "published": cached.document.published})
+                )
+            else:
+                catalog.mark_pending(record.sha256)
+        for doc_id, entry in sorted(cache.previous.items()):
+            if catalog.is_loaded_id(doc_id):
+                continue
+            missing = cache.get(entry.sha256) if keep_missing else None
+            if missing is not None:
+                catalog.keep(missing.document)
+            else:
+                summary.removed += 1
+        if on_total is not None:
+            on_total(catalog.pending_count())
+        # Each new result goes to the cache at once: memory holds one document's result at a time.
+        to_extract = catalog.loaded(pending=True)
+        for outcome in iter_extractions(to_extract, directory, workers, base_model, store_in=cache.results_dir):
+            if isinstance(outcome, ErrorRecord):
+                errors.append(outcome)
+            elif isinstance(outcome, DocumentRecord):
+                catalog.keep(outcome)
+                summary.extracted += 1
+            if on_progress is not None:
+                on_progress(1)
 
-    def results() -> Iterator[DocumentResult]:
-        for record in documents_in_order:
-            result = cache.load(record.sha256)
-            yield result if result.document == record else result.model_copy(update={"document": record})
+        def results() -> Iterator[DocumentResult]:
+            for record in catalog.kept():
+                result = cache.load(record.sha256)
+                yield result if result.document == record else result.model_copy(update={"document": record})
 
-    counts = write_outputs(out, results, errors)
-    cache.commit(documents_in_order)
-    summary.documents = len(documents_in_order)
-    summary.people, summary.roles, summary.dates, summary.statements = counts
-    summary.errors = errors
-    return summary
+        counts = write_outputs(out, results, errors)
+        cache.commit(catalog.kept(), catalog.is_kept)
+        summary.documents = catalog.kept_count()
+        summary.people, summary.roles, summary.dates, summary.statements = counts
+        summary.errors = errors
+        return summary
 
 
 def write_outputs(
