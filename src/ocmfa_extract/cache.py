@@ -1,7 +1,10 @@
 """Per-document results kept in the output folder, so a rerun extracts only what changed.
 
-The output folder holds ``.ocmfa/manifest.json`` and ``.ocmfa/results/<sha256>.json``: one
-:class:`DocumentResult` per document content. A result depends only on the document's
+The output folder holds ``.ocmfa/manifest.json`` and ``.ocmfa/results/<sha256>.jsonl``: one
+result per document content, as JSON Lines: a :class:`ResultHeader` (the document, its
+people and its roles), then one :class:`StoredPart` a part of the text (its text and its
+mentions, dates and statements, with offsets into the whole text). A long document is
+thus written and read back part by part, never whole. A result depends only on the document's
 bytes, the patterns and the pipeline's code, so the manifest records the patterns'
 digest and a fingerprint of the package's code; when either changes, every document is
 extracted again. Result files are written before the outputs and the manifest last, so a
@@ -13,15 +16,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .extract import DocumentResult
-from .io import atomic_files, write_files_atomically
+from .components.roles import merge_roles
+from .extract import DocumentResult, add_names, shifted_facts
+from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
+from .io import atomic_files
 from .models import DocumentRecord
 
 CACHE_DIR = ".ocmfa"
@@ -65,12 +73,162 @@ def _walk(folder: Traversable) -> Iterator[Traversable]:
             yield entry
 
 
+#: How a result file is named after its document's sha256 (JSON Lines, a header and parts).
+RESULT_SUFFIX = ".jsonl"
+
+
+class ResultHeader(BaseModel):
+    """The first line of a stored result: what holds for the whole document."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document: DocumentRecord
+    people: list[LocalPerson]
+    roles: list[RoleFact]  # merged across the parts: a tenure's dates may come from several
+    parts: int  # how many part lines follow: a shorter file is not a result
+    chars: int  # the length of the whole text
+
+
+class StoredPart(BaseModel):
+    """One part of a stored result: its text and its facts, offsets into the whole text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: int
+    text: str
+    mentions: list[Mention]
+    dates: list[DateFact]
+    statements: list[StatementFact]
+
+
+class BrokenResultError(ValueError):
+    """A stored result that is incomplete or does not fit its header."""
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A document's stored result: its header in memory, its parts read from the file on demand."""
+
+    header: ResultHeader
+    path: Path
+
+    @property
+    def document(self) -> DocumentRecord:
+        """The document's record."""
+        return self.header.document
+
+    def with_document(self, document: DocumentRecord) -> StoredResult:
+        """The same result shown under another record (the current paths of the same bytes)."""
+        if document == self.header.document:
+            return self
+        return replace(self, header=self.header.model_copy(update={"document": document}))
+
+    def parts(self) -> Iterator[StoredPart]:
+        """The parts in order, one at a time.
+
+        Raises:
+            BrokenResultError: when the file has fewer parts than its header says, or they
+                do not cover the text.
+        """
+        with self.path.open(encoding="utf-8", newline="\n") as lines:
+            lines.readline()  # the header
+            yield from _checked_parts(self.header, lines)
+
+    def text(self) -> str:
+        """The whole text (for the report; a run never needs it whole)."""
+        return "".join(part.text for part in self.parts())
+
+
+def _checked_parts(header: ResultHeader, lines: Iterable[str]) -> Iterator[StoredPart]:
+    expected = 0
+    count = 0
+    for line in lines:
+        if not line.endswith("\n"):
+            raise BrokenResultError("a result's last line is cut short")
+        try:
+            part = StoredPart.model_validate_json(line)
+        except ValidationError as error:
+            raise BrokenResultError(f"a result's part is malformed: {error.errors()[0]['msg']}") from error
+        if part.start != expected:
+            raise BrokenResultError(f"a result's part starts at {part.start}, not {expected}")
+        expected += len(part.text)
+        count += 1
+        yield part
+    if count != header.parts or expected != header.chars:
+        raise BrokenResultError(
+            f"a result has {count} parts of {expected} characters, not {header.parts} of {header.chars}"
+        )
+
+
+def read_stored(path: Path) -> StoredResult:
+    """The header of the result stored at ``path``; its parts are read by :meth:`StoredResult.parts`.
+
+    Raises:
+        BrokenResultError: when the header is missing or malformed.
+        OSError: when the file cannot be read.
+    """
+    with path.open(encoding="utf-8", newline="\n") as lines:
+        first = lines.readline()
+    try:
+        return StoredResult(ResultHeader.model_validate_json(first), path)
+    except ValidationError as error:
+        raise BrokenResultError(f"a result's header is malformed: {error.errors()[0]['msg']}") from error
+
+
 def store_result(results_dir: Path, result: DocumentResult) -> None:
-    """Write one result into a cache's results folder; any process of a run may call it."""
-    name = f"{result.document.sha256}.json"
-    # Not fsynced: a result lost to a crash of the machine fails validation in get() and
-    # is extracted again, and one fsync a document would cost a tenth of the run.
-    write_files_atomically(results_dir, {name: result.model_dump_json()}, durable=False)
+    """Write one result held in memory into a cache's results folder (as one part)."""
+    store_parts(results_dir, result.text, [(0, result)])
+
+
+def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, DocumentResult]]) -> DocumentRecord:
+    """Write a document's result part by part as :func:`~.extract.iter_parts` makes them; any process may call it.
+
+    Each part's facts are written as soon as it is done, so only one part's facts are in
+    memory; its people (by most complete name) and its roles are gathered for the header,
+    which must come first, so the parts wait in a temporary file until the last one.
+    Joined as :func:`~.extract.join_parts` joins them. Returns the document's record.
+    """
+    names: dict[str, str] = {}
+    roles: list[RoleFact] = []
+    document: DocumentRecord | None = None
+    first: str | None = None  # a one-part document (most of them) needs no temporary file
+    count = 0
+    results_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=results_dir) as spill:
+        for offset, part in parts:
+            if part.text != text[offset : offset + len(part.text)]:
+                raise ValueError(f"part {count} of {part.document.path} is not the text at offset {offset}")
+            document = document or part.document
+            add_names(names, part.people)
+            facts = shifted_facts(offset, part)
+            roles += facts.roles
+            stored = StoredPart(
+                start=offset, text=part.text, mentions=facts.mentions, dates=facts.dates, statements=facts.statements
+            )
+            line = stored.model_dump_json() + "\n"
+            if first is None:
+                first = line
+            else:
+                spill.write(line)
+            count += 1
+        if document is None or first is None:
+            raise ValueError("a document has at least one part")
+        header = ResultHeader(
+            document=document,
+            people=[LocalPerson(key=key, name=name) for key, name in names.items()],
+            roles=merge_roles(roles),
+            parts=count,
+            chars=len(text),
+        )
+        # Not fsynced: a result lost to a crash of the machine fails validation in get() and
+        # is extracted again, and one fsync a document would cost a tenth of the run.
+        with atomic_files(results_dir, [f"{document.sha256}{RESULT_SUFFIX}"], durable=False) as streams:
+            stream = streams[f"{document.sha256}{RESULT_SUFFIX}"]
+            stream.write(header.model_dump_json() + "\n")
+            stream.write(first)
+            spill.seek(0)
+            shutil.copyfileobj(spill, stream)
+    return document
 
 
 class ResultCache:
@@ -95,19 +253,26 @@ class ResultCache:
         except (ValidationError, OSError):
             return None  # an unreadable manifest only costs a full extraction
 
-    def get(self, sha256: str) -> DocumentResult | None:
-        """The stored result of a document content, if this code and these patterns made it."""
-        path = self.results_dir / f"{sha256}.json"
+    def get(self, sha256: str) -> StoredResult | None:
+        """The stored result of a document content, if this code and these patterns made it and it is whole.
+
+        Every part is read and checked (one at a time), so that a result cut short by a
+        crash is extracted again rather than trusted.
+        """
+        path = self.results_dir / f"{sha256}{RESULT_SUFFIX}"
         if not self.valid or not path.is_file():
             return None
         try:
-            return DocumentResult.model_validate_json(path.read_bytes())
-        except (ValidationError, OSError):
+            stored = read_stored(path)
+            for _ in stored.parts():
+                pass
+        except (BrokenResultError, OSError, UnicodeDecodeError):
             return None
+        return stored
 
-    def load(self, sha256: str) -> DocumentResult:
+    def load(self, sha256: str) -> StoredResult:
         """A result stored by this run (or kept from a valid earlier one)."""
-        return DocumentResult.model_validate_json((self.results_dir / f"{sha256}.json").read_bytes())
+        return read_stored(self.results_dir / f"{sha256}{RESULT_SUFFIX}")
 
     def commit(self, documents: Iterable[DocumentRecord], is_kept: Callable[[str], bool]) -> None:
         """Record the complete run, then drop the results no document uses any more.
@@ -130,8 +295,10 @@ class ResultCache:
                 separator = ",\n"
             stream.write("\n }\n}" if separator == ",\n" else "}\n}")
         if self.results_dir.is_dir():
-            for stored in self.results_dir.glob("*.json"):
-                if not is_kept(stored.name.removesuffix(".json")):
+            for stored in self.results_dir.iterdir():
+                if stored.suffix == RESULT_SUFFIX and is_kept(stored.name.removesuffix(RESULT_SUFFIX)):
+                    continue
+                if stored.suffix in (RESULT_SUFFIX, ".json"):  # ".json": results of an earlier format
                     stored.unlink(missing_ok=True)
 
 

@@ -7,6 +7,8 @@ inside it are by name key, and corpus-wide ids are given later by :mod:`.corpus`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
@@ -18,6 +20,8 @@ from .components.people import PEOPLE_KEY
 from .components.roles import merge_roles
 from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
 from .models import DocumentRecord
+
+_F = TypeVar("_F", bound=BaseModel)
 
 
 class DocumentResult(BaseModel):
@@ -96,18 +100,16 @@ def split_into_parts(text: str, limit: int = PART_CHARS) -> list[tuple[int, int]
     return parts
 
 
-def extract_document(
+def iter_parts(
     nlp: Language, text: str, document: DocumentRecord, part_chars: int = PART_CHARS
-) -> DocumentResult:
-    """Run ``nlp`` over one document's ``text`` and collect its result.
+) -> Iterator[tuple[int, DocumentResult]]:
+    """Run ``nlp`` over one document's ``text`` part by part, yielding each part's start and result.
 
-    A document longer than ``part_chars`` is read part by part (:func:`split_into_parts`);
-    the parts after the first continue it (no title of their own; the first part's date
-    and subject),
-    and their facts are shifted to offsets into the whole text and joined. A short name
-    ("Mr Song") is linked only within its part.
+    A document longer than ``part_chars`` is read in parts (:func:`split_into_parts`); the
+    parts after the first continue it (no title of their own; the first part's date and
+    subject). A part's result has offsets into the part; :func:`shifted_facts` moves them
+    into the whole text. Only one part's ``Doc`` and result exist at a time.
     """
-    results: list[tuple[int, DocumentResult]] = []
     continuation: Continuation | None = None
     for start, end in split_into_parts(text, part_chars):
         doc = nlp.make_doc(text[start:end])
@@ -116,40 +118,71 @@ def extract_document(
         doc = nlp(doc)
         if continuation is None:
             continuation = Continuation(published=doc._.ocmfa_published, subject=doc._.ocmfa_subject)
-        results.append((start, document_result(doc, document)))
+        result = document_result(doc, document)
+        del doc  # the part's Doc is done with before the next one is made
+        yield start, result
+
+
+def extract_document(
+    nlp: Language, text: str, document: DocumentRecord, part_chars: int = PART_CHARS
+) -> DocumentResult:
+    """Run ``nlp`` over one document's ``text`` and collect its result.
+
+    A document longer than ``part_chars`` is read part by part (:func:`iter_parts`), and
+    the parts' facts are shifted to offsets into the whole text and joined. A short name
+    ("Mr Song") is linked only within its part.
+    """
+    results = list(iter_parts(nlp, text, document, part_chars))
     if len(results) == 1:
         return results[0][1]
     return join_parts(text, results)
+
+
+class PartFacts(NamedTuple):
+    """A part's facts with offsets into the whole text."""
+
+    mentions: list[Mention]
+    roles: list[RoleFact]
+    dates: list[DateFact]
+    statements: list[StatementFact]
+
+
+def shifted_facts(offset: int, part: DocumentResult) -> PartFacts:
+    """The facts of a part that starts at ``offset``, moved to offsets into the whole text."""
+
+    def shifted(fact: _F, *fields: str) -> _F:
+        return fact if offset == 0 else fact.model_copy(update={name: getattr(fact, name) + offset for name in fields})
+
+    return PartFacts(
+        mentions=[shifted(m, "start", "end") for m in part.mentions],
+        roles=[shifted(r, "evidence_start", "evidence_end", "title_start") for r in part.roles],
+        dates=[shifted(d, "start", "end") for d in part.dates],
+        statements=[
+            shifted(s, "content_start", "content_end", "evidence_start", "evidence_end") for s in part.statements
+        ],
+    )
+
+
+def add_names(names: dict[str, str], people: list[LocalPerson]) -> None:
+    """Take in a part's people: each key keeps its most complete name form, as within a part."""
+    for person in people:
+        known = names.get(person.key)
+        if known is None or len(person.name) > len(known):
+            names[person.key] = person.name
 
 
 def join_parts(text: str, parts: list[tuple[int, DocumentResult]]) -> DocumentResult:
     """One result from the results of a document's parts, each given with its start offset."""
     names: dict[str, str] = {}
     for _, part in parts:
-        for person in part.people:
-            known = names.get(person.key)
-            if known is None or len(person.name) > len(known):  # the most complete form, as within a part
-                names[person.key] = person.name
-
-    def shifted(fact: BaseModel, offset: int, *fields: str) -> BaseModel:
-        return fact.model_copy(update={name: getattr(fact, name) + offset for name in fields})
-
+        add_names(names, part.people)
+    facts = [shifted_facts(offset, part) for offset, part in parts]
     return DocumentResult(
         document=parts[0][1].document,
         text=text,
         people=[LocalPerson(key=key, name=name) for key, name in names.items()],
-        mentions=[shifted(m, offset, "start", "end") for offset, part in parts for m in part.mentions],
-        roles=merge_roles(
-            [
-                shifted(r, offset, "evidence_start", "evidence_end", "title_start")
-                for offset, part in parts
-                for r in part.roles
-            ]
-        ),
-        dates=[shifted(d, offset, "start", "end") for offset, part in parts for d in part.dates],
-        statements=[
-            shifted(s, offset, "content_start", "content_end", "evidence_start", "evidence_end")
-            for offset, part in parts
-            for s in part.statements
-        ],
+        mentions=[m for part in facts for m in part.mentions],
+        roles=merge_roles([r for part in facts for r in part.roles]),
+        dates=[d for part in facts for d in part.dates],
+        statements=[s for part in facts for s in part.statements],
     )

@@ -5,17 +5,29 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
 from spacy.language import Language
 
-from .cache import ResultCache, pipeline_fingerprint, store_result
+from .cache import ResultCache, StoredResult, pipeline_fingerprint, store_parts
 from .catalog import DocumentCatalog
 from .components.rules import cached_patterns, patterns_dir_or_default
-from .corpus import CorpusRecords, PeopleIndex, build_records, iter_dates, iter_roles, iter_statements
-from .extract import DocumentResult, extract_document
+from .corpus import (
+    CorpusRecords,
+    PeopleIndex,
+    TextWindow,
+    build_records,
+    date_records,
+    people_keys,
+    role_order,
+    role_records,
+    statement_order,
+    statement_records,
+)
+from .extract import DocumentResult, extract_document, iter_parts
 from .io import (
     DEFAULT_MAX_BYTES,
     TEXTS_DIR,
@@ -23,7 +35,6 @@ from .io import (
     LoadedDocument,
     atomic_files,
     jsonl,
-    write_files_atomically,
 )
 from .models import DocumentRecord, ErrorRecord
 from .pipeline import base_model_identity, build_pipeline, load_base_model
@@ -64,8 +75,14 @@ class RunSummary:
 _WARM_VOCABULARY = 20_000
 
 
-def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | ErrorRecord:
+def extract_one(
+    nlp: Language, loaded: LoadedDocument, store_in: Path | None = None
+) -> DocumentResult | DocumentRecord | ErrorRecord:
     """Extract one document; a document that fails becomes an error record.
+
+    With ``store_in`` (a result cache's folder), the result is written there part by part
+    as it is made (a long document's facts are never all in memory) and only the
+    document's record is returned; else the whole result is.
 
     The rules are meant never to fail, but one document that trips a bug must not sink
     the run: its error is recorded (kind ``extraction_error``) and the others go on.
@@ -75,10 +92,10 @@ def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | Error
         # tokenizer's cache) are freed when it is done, so memory does not grow with the
         # corpus; the warm-up's words, most of those of later documents, stay.
         text = loaded.read_text()
-        if len(nlp.vocab) < _WARM_VOCABULARY:
-            return extract_document(nlp, text, loaded.record)
-        with nlp.memory_zone():
-            return extract_document(nlp, text, loaded.record)
+        with nlp.memory_zone() if len(nlp.vocab) >= _WARM_VOCABULARY else nullcontext():
+            if store_in is None:
+                return extract_document(nlp, text, loaded.record)
+            return store_parts(store_in, text, iter_parts(nlp, text, loaded.record))
     except InputError as error:  # the file changed or went away since it was first read
         return ErrorRecord(path=loaded.record.path, error=error.kind, message=error.message)
     except Exception as error:  # noqa: BLE001 - the per-document boundary
@@ -101,11 +118,7 @@ def _start_worker(patterns_dir: str, base_model: str | None, store_in: Path | No
 def _extract_and_store(
     nlp: Language, loaded: LoadedDocument, store_in: Path | None
 ) -> DocumentResult | DocumentRecord | ErrorRecord:
-    outcome = extract_one(nlp, loaded)
-    if store_in is None or isinstance(outcome, ErrorRecord):
-        return outcome
-    store_result(store_in, outcome)
-    return outcome.document
+    return extract_one(nlp, loaded, store_in)
 
 
 def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | DocumentRecord | ErrorRecord:
@@ -290,10 +303,9 @@ def run(
             if on_progress is not None:
                 on_progress(1)
 
-        def results() -> Iterator[DocumentResult]:
+        def results() -> Iterator[StoredResult]:
             for record in catalog.kept():
-                result = cache.load(record.sha256)
-                yield result if result.document == record else result.model_copy(update={"document": record})
+                yield cache.load(record.sha256).with_document(record)
 
         counts = write_outputs(out, results, errors)
         cache.commit(catalog.kept(), catalog.is_kept)
@@ -304,33 +316,52 @@ def run(
 
 
 def write_outputs(
-    out: Path, results: Callable[[], Iterable[DocumentResult]], errors: list[ErrorRecord]
+    out: Path, results: Callable[[], Iterable[StoredResult]], errors: list[ErrorRecord]
 ) -> tuple[int, int, int, int]:
     """Write the six output files of the contract, each replaced whole.
 
-    Two passes over the results, one document at a time: the first gathers the people,
-    the second writes each document's records. Returns the numbers of people, roles,
-    dates and statements.
+    Two passes over the results, one document at a time and each document one part at a
+    time: the first gathers the people, the second writes each document's records.
+    Returns the numbers of people, roles, dates and statements.
     """
     with PeopleIndex() as index:
         for result in results():
-            index.add(result)
+            keys = people_keys(result.header.people)
+            index.add_people(keys, result.header.people)
+            for part in result.parts():
+                index.add_mentions(result.document.doc_id, TextWindow(part.text, part.start), keys, part.mentions)
         roles = dates = statements = people = 0
         with atomic_files(out, OUTPUT_FILES) as streams:
             for result in results():
-                streams["documents.jsonl"].write(jsonl([result.document]))
-                # Record by record: a long document has many, and none is kept after it is written.
-                for role in iter_roles(result, index):
-                    streams["roles.jsonl"].write(jsonl([role]))
-                    roles += 1
-                for date in iter_dates(result):
-                    streams["dates.jsonl"].write(jsonl([date]))
-                    dates += 1
-                for statement in iter_statements(result, index):
-                    streams["statements.jsonl"].write(jsonl([statement]))
-                    statements += 1
-                if result.document.text_path:  # the text an HTML page's offsets refer to
-                    write_files_atomically(out / TEXTS_DIR, {Path(result.document.text_path).name: result.text})
+                document = result.document
+                streams["documents.jsonl"].write(jsonl([document]))
+                keys = people_keys(result.header.people)
+                # Roles are few and kept whole (merged across parts); each part writes those whose
+                # evidence lies in it, so the order is that of the whole document.
+                pending_roles = sorted(result.header.roles, key=role_order)
+                with ExitStack() as stack:
+                    text_stream = None
+                    if document.text_path:  # the text an HTML page's offsets refer to
+                        name = Path(document.text_path).name
+                        text_stream = stack.enter_context(atomic_files(out / TEXTS_DIR, [name]))[name]
+                    for number, part in enumerate(result.parts(), start=1):
+                        window = TextWindow(part.text, part.start)
+                        last = number == result.header.parts
+                        taken = [r for r in pending_roles if last or r.evidence_start < window.end]
+                        pending_roles = pending_roles[len(taken) :]
+                        # Record by record: a long document has many, and none is kept after it is written.
+                        for role in role_records(document, window, keys, taken, index):
+                            streams["roles.jsonl"].write(jsonl([role]))
+                            roles += 1
+                        for date in date_records(document, window, part.dates):
+                            streams["dates.jsonl"].write(jsonl([date]))
+                            dates += 1
+                        ordered = sorted(part.statements, key=statement_order)
+                        for statement in statement_records(document, window, keys, ordered, index):
+                            streams["statements.jsonl"].write(jsonl([statement]))
+                            statements += 1
+                        if text_stream is not None:
+                            text_stream.write(part.text)
             for person in index.people():  # one at a time
                 streams["people.jsonl"].write(jsonl([person]))
                 people += 1
