@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tempfile
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -83,17 +84,36 @@ class ResultHeader(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     document: DocumentRecord
-    people: list[LocalPerson]
-    roles: list[RoleFact]  # merged across the parts: a tenure's dates may come from several
-    parts: int  # how many part lines follow: a shorter file is not a result
+    parts: int  # how many parts follow (two lines each): a shorter file is not a result
     chars: int  # the length of the whole text
 
 
-class StoredPart(BaseModel):
-    """One part of a stored result: its text and its facts, offsets into the whole text."""
+class PartPeople(BaseModel):
+    """The first line of a stored part: what is known of it only once the whole document is read."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    people: list[LocalPerson]  # first named in this part, by their most complete name in the document
+    roles: list[RoleFact]  # merged across the parts (a tenure's dates may come from several), evidence here
+
+
+class PartFacts(BaseModel):
+    """The second line of a stored part: its text and its facts, offsets into the whole text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: int
+    text: str
+    mentions: list[Mention]
+    dates: list[DateFact]
+    statements: list[StatementFact]
+
+
+class StoredPart(NamedTuple):
+    """One part of a stored result, both its lines."""
+
+    people: list[LocalPerson]
+    roles: list[RoleFact]
     start: int
     text: str
     mentions: list[Mention]
@@ -142,18 +162,21 @@ class StoredResult:
 def _checked_parts(header: ResultHeader, lines: Iterable[str]) -> Iterator[StoredPart]:
     expected = 0
     count = 0
-    for line in lines:
-        if not line.endswith("\n"):
-            raise BrokenResultError("a result's last line is cut short")
+    stream = iter(lines)
+    for line in stream:
+        second = next(stream, "")
+        if not line.endswith("\n") or not second.endswith("\n"):
+            raise BrokenResultError("a result's last part is cut short")
         try:
-            part = StoredPart.model_validate_json(line)
+            known = PartPeople.model_validate_json(line)
+            part = PartFacts.model_validate_json(second)
         except ValidationError as error:
             raise BrokenResultError(f"a result's part is malformed: {error.errors()[0]['msg']}") from error
         if part.start != expected:
             raise BrokenResultError(f"a result's part starts at {part.start}, not {expected}")
         expected += len(part.text)
         count += 1
-        yield part
+        yield StoredPart(known.people, known.roles, part.start, part.text, part.mentions, part.dates, part.statements)
     if count != header.parts or expected != header.chars:
         raise BrokenResultError(
             f"a result has {count} parts of {expected} characters, not {header.parts} of {header.chars}"
@@ -184,50 +207,51 @@ def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, Documen
     """Write a document's result part by part as :func:`~.extract.iter_parts` makes them; any process may call it.
 
     Each part's facts are written as soon as it is done, so only one part's facts are in
-    memory; its people (by most complete name) and its roles are gathered for the header,
-    which must come first, so the parts wait in a temporary file until the last one.
-    Joined as :func:`~.extract.join_parts` joins them. Returns the document's record.
+    memory. What needs the whole document (each person's most complete name, roles merged
+    across parts, as :func:`~.extract.join_parts` does) is gathered as the parts go and
+    written before each part's facts, so the parts wait in a temporary file until the
+    last one. Returns the document's record.
     """
     names: dict[str, str] = {}
+    first_named: list[int] = []  # the part each person of ``names`` (in order) is first named in
     roles: list[RoleFact] = []
+    starts: list[int] = []
     document: DocumentRecord | None = None
-    first: str | None = None  # a one-part document (most of them) needs no temporary file
-    count = 0
     results_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=results_dir) as spill:
         for offset, part in parts:
             if part.text != text[offset : offset + len(part.text)]:
-                raise ValueError(f"part {count} of {part.document.path} is not the text at offset {offset}")
+                raise ValueError(f"part {len(starts)} of {part.document.path} is not the text at offset {offset}")
             document = document or part.document
+            known = len(names)
             add_names(names, part.people)
+            first_named += [len(starts)] * (len(names) - known)
             facts = shifted_facts(offset, part)
             roles += facts.roles
-            stored = StoredPart(
+            stored = PartFacts(
                 start=offset, text=part.text, mentions=facts.mentions, dates=facts.dates, statements=facts.statements
             )
-            line = stored.model_dump_json() + "\n"
-            if first is None:
-                first = line
-            else:
-                spill.write(line)
-            count += 1
-        if document is None or first is None:
+            spill.write(stored.model_dump_json() + "\n")
+            starts.append(offset)
+        if document is None:
             raise ValueError("a document has at least one part")
-        header = ResultHeader(
-            document=document,
-            people=[LocalPerson(key=key, name=name) for key, name in names.items()],
-            roles=merge_roles(roles),
-            parts=count,
-            chars=len(text),
-        )
+        people_by_part: list[list[LocalPerson]] = [[] for _ in starts]
+        for (key, name), number in zip(names.items(), first_named, strict=True):
+            people_by_part[number].append(LocalPerson(key=key, name=name))
+        roles_by_part: list[list[RoleFact]] = [[] for _ in starts]
+        for role in merge_roles(roles):
+            roles_by_part[bisect_right(starts, role.evidence_start) - 1].append(role)
+        header = ResultHeader(document=document, parts=len(starts), chars=len(text))
+        spill.seek(0)
+        name = f"{document.sha256}{RESULT_SUFFIX}"
         # Not fsynced: a result lost to a crash of the machine fails validation in get() and
         # is extracted again, and one fsync a document would cost a tenth of the run.
-        with atomic_files(results_dir, [f"{document.sha256}{RESULT_SUFFIX}"], durable=False) as streams:
-            stream = streams[f"{document.sha256}{RESULT_SUFFIX}"]
+        with atomic_files(results_dir, [name], durable=False) as streams:
+            stream = streams[name]
             stream.write(header.model_dump_json() + "\n")
-            stream.write(first)
-            spill.seek(0)
-            shutil.copyfileobj(spill, stream)
+            for people, part_roles in zip(people_by_part, roles_by_part, strict=True):
+                stream.write(PartPeople(people=people, roles=part_roles).model_dump_json() + "\n")
+                stream.write(spill.readline())
     return document
 
 

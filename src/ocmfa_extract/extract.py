@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import nullcontext
 from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -101,25 +102,33 @@ def split_into_parts(text: str, limit: int = PART_CHARS) -> list[tuple[int, int]
 
 
 def iter_parts(
-    nlp: Language, text: str, document: DocumentRecord, part_chars: int = PART_CHARS
+    nlp: Language,
+    text: str,
+    document: DocumentRecord,
+    part_chars: int = PART_CHARS,
+    warm_vocabulary: int | None = None,
 ) -> Iterator[tuple[int, DocumentResult]]:
     """Run ``nlp`` over one document's ``text`` part by part, yielding each part's start and result.
 
     A document longer than ``part_chars`` is read in parts (:func:`split_into_parts`); the
     parts after the first continue it (no title of their own; the first part's date and
     subject). A part's result has offsets into the part; :func:`shifted_facts` moves them
-    into the whole text. Only one part's ``Doc`` and result exist at a time.
+    into the whole text. Only one part's ``Doc`` and result exist at a time. Once the
+    vocabulary holds ``warm_vocabulary`` words, each part runs in a spaCy memory zone, so
+    that the new words of a long document are freed part by part, not kept for good.
     """
     continuation: Continuation | None = None
     for start, end in split_into_parts(text, part_chars):
-        doc = nlp.make_doc(text[start:end])
-        doc._.ocmfa_text = text[start:end]  # the components read it; joining the tokens again costs
-        doc._.ocmfa_continuation = continuation
-        doc = nlp(doc)
-        if continuation is None:
-            continuation = Continuation(published=doc._.ocmfa_published, subject=doc._.ocmfa_subject)
-        result = document_result(doc, document)
-        del doc  # the part's Doc is done with before the next one is made
+        warm = warm_vocabulary is not None and len(nlp.vocab) >= warm_vocabulary
+        with nlp.memory_zone() if warm else nullcontext():
+            doc = nlp.make_doc(text[start:end])
+            doc._.ocmfa_text = text[start:end]  # the components read it; joining the tokens again costs
+            doc._.ocmfa_continuation = continuation
+            doc = nlp(doc)
+            if continuation is None:
+                continuation = Continuation(published=doc._.ocmfa_published, subject=doc._.ocmfa_subject)
+            result = document_result(doc, document)  # plain values: they outlive the zone
+            del doc  # the part's Doc is done with before the next one is made
         yield start, result
 
 

@@ -92,10 +92,11 @@ def extract_one(
         # tokenizer's cache) are freed when it is done, so memory does not grow with the
         # corpus; the warm-up's words, most of those of later documents, stay.
         text = loaded.read_text()
+        if store_in is not None:  # zones part by part: a long document's words are freed as it goes
+            parts = iter_parts(nlp, text, loaded.record, warm_vocabulary=_WARM_VOCABULARY)
+            return store_parts(store_in, text, parts)
         with nlp.memory_zone() if len(nlp.vocab) >= _WARM_VOCABULARY else nullcontext():
-            if store_in is None:
-                return extract_document(nlp, text, loaded.record)
-            return store_parts(store_in, text, iter_parts(nlp, text, loaded.record))
+            return extract_document(nlp, text, loaded.record)
     except InputError as error:  # the file changed or went away since it was first read
         return ErrorRecord(path=loaded.record.path, error=error.kind, message=error.message)
     except Exception as error:  # noqa: BLE001 - the per-document boundary
@@ -326,31 +327,30 @@ def write_outputs(
     """
     with PeopleIndex() as index:
         for result in results():
-            keys = people_keys(result.header.people)
-            index.add_people(keys, result.header.people)
+            keys: dict[str, str] = {}
             for part in result.parts():
+                keys.update(people_keys(part.people))  # a part's people are first named in it or before
+                index.add_people(keys, part.people)
                 index.add_mentions(result.document.doc_id, TextWindow(part.text, part.start), keys, part.mentions)
         roles = dates = statements = people = 0
         with atomic_files(out, OUTPUT_FILES) as streams:
             for result in results():
                 document = result.document
                 streams["documents.jsonl"].write(jsonl([document]))
-                keys = people_keys(result.header.people)
-                # Roles are few and kept whole (merged across parts); each part writes those whose
-                # evidence lies in it, so the order is that of the whole document.
-                pending_roles = sorted(result.header.roles, key=role_order)
+                keys = {}
                 with ExitStack() as stack:
                     text_stream = None
                     if document.text_path:  # the text an HTML page's offsets refer to
                         name = Path(document.text_path).name
                         text_stream = stack.enter_context(atomic_files(out / TEXTS_DIR, [name]))[name]
-                    for number, part in enumerate(result.parts(), start=1):
+                    # Part by part, record by record: a long document has many, and none is
+                    # kept after it is written. A part's records lie in it, so the order is
+                    # that of the whole document.
+                    for part in result.parts():
+                        keys.update(people_keys(part.people))
                         window = TextWindow(part.text, part.start)
-                        last = number == result.header.parts
-                        taken = [r for r in pending_roles if last or r.evidence_start < window.end]
-                        pending_roles = pending_roles[len(taken) :]
-                        # Record by record: a long document has many, and none is kept after it is written.
-                        for role in role_records(document, window, keys, taken, index):
+                        ordered_roles = sorted(part.roles, key=role_order)
+                        for role in role_records(document, window, keys, ordered_roles, index):
                             streams["roles.jsonl"].write(jsonl([role]))
                             roles += 1
                         for date in date_records(document, window, part.dates):
