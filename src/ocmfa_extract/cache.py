@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import tempfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -203,6 +205,71 @@ def store_result(results_dir: Path, result: DocumentResult) -> None:
     store_parts(results_dir, result.text, [(0, result)])
 
 
+class _RoleStore:
+    """A document's roles, merged across its parts once all are read (:func:`merge_roles`).
+
+    Most documents have a few roles, kept in memory. A long one may have tens of
+    thousands (about 2 KB each as objects): past :data:`_ROLES_IN_MEMORY` they go to a
+    private temporary SQLite database, and are merged person by person (merge_roles
+    merges only roles of the same person) and handed out part by part.
+    """
+
+    def __init__(self) -> None:
+        self._roles: list[RoleFact] = []
+        self._db: sqlite3.Connection | None = None
+        self._by_part: list[list[RoleFact]] = []
+
+    def add(self, roles: list[RoleFact]) -> None:
+        if self._db is None and len(self._roles) + len(roles) <= _ROLES_IN_MEMORY:
+            self._roles += roles
+            return
+        if self._db is None:
+            self._db = sqlite3.connect("")  # "": a private on-disk temporary database
+            self._db.execute("CREATE TABLE role (seq INTEGER PRIMARY KEY, person TEXT, fact TEXT)")
+            roles, self._roles = self._roles + roles, []
+        self._db.executemany(
+            "INSERT INTO role (person, fact) VALUES (?, ?)",
+            [(role.person_key, role.model_dump_json()) for role in roles],
+        )
+
+    def merge(self, starts: list[int]) -> None:
+        """Merge the roles and share them out among the parts that start at ``starts``."""
+        self._by_part = [[] for _ in starts]
+        if self._db is None:
+            for role in merge_roles(self._roles):
+                self._by_part[bisect_right(starts, role.evidence_start) - 1].append(role)
+            return
+        db = self._db
+        db.execute("CREATE INDEX role_by_person ON role (person, seq)")
+        db.execute("CREATE TABLE merged (part INT, person TEXT, number INT, fact TEXT)")
+        for (person,) in db.execute("SELECT DISTINCT person FROM role").fetchall():
+            rows = db.execute("SELECT fact FROM role WHERE person = ? ORDER BY seq", (person,))
+            facts = merge_roles([RoleFact.model_validate_json(fact) for (fact,) in rows])
+            db.executemany(
+                "INSERT INTO merged VALUES (?, ?, ?, ?)",
+                [
+                    (bisect_right(starts, fact.evidence_start) - 1, person, number, fact.model_dump_json())
+                    for number, fact in enumerate(facts)
+                ],
+            )
+        db.execute("CREATE INDEX merged_by_part ON merged (part, person, number)")
+
+    def of_part(self, number: int) -> list[RoleFact]:
+        """The merged roles whose evidence lies in part ``number`` (a person's in their order)."""
+        if self._db is None:
+            return self._by_part[number]
+        rows = self._db.execute("SELECT fact FROM merged WHERE part = ? ORDER BY person, number", (number,))
+        return [RoleFact.model_validate_json(fact) for (fact,) in rows]
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+#: Roles of one document held as objects before they go to disk.
+_ROLES_IN_MEMORY = 2_000
+
+
 def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, DocumentResult]]) -> DocumentRecord:
     """Write a document's result part by part as :func:`~.extract.iter_parts` makes them; any process may call it.
 
@@ -214,11 +281,13 @@ def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, Documen
     """
     names: dict[str, str] = {}
     first_named: list[int] = []  # the part each person of ``names`` (in order) is first named in
-    roles: list[RoleFact] = []
     starts: list[int] = []
     document: DocumentRecord | None = None
     results_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=results_dir) as spill:
+    with (
+        closing(_RoleStore()) as roles,
+        tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=results_dir) as spill,
+    ):
         for offset, part in parts:
             if part.text != text[offset : offset + len(part.text)]:
                 raise ValueError(f"part {len(starts)} of {part.document.path} is not the text at offset {offset}")
@@ -227,7 +296,7 @@ def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, Documen
             add_names(names, part.people)
             first_named += [len(starts)] * (len(names) - known)
             facts = shifted_facts(offset, part)
-            roles += facts.roles
+            roles.add(facts.roles)
             stored = PartFacts(
                 start=offset, text=part.text, mentions=facts.mentions, dates=facts.dates, statements=facts.statements
             )
@@ -235,12 +304,10 @@ def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, Documen
             starts.append(offset)
         if document is None:
             raise ValueError("a document has at least one part")
-        people_by_part: list[list[LocalPerson]] = [[] for _ in starts]
-        for (key, name), number in zip(names.items(), first_named, strict=True):
-            people_by_part[number].append(LocalPerson(key=key, name=name))
-        roles_by_part: list[list[RoleFact]] = [[] for _ in starts]
-        for role in merge_roles(roles):
-            roles_by_part[bisect_right(starts, role.evidence_start) - 1].append(role)
+        people_by_part: list[list[tuple[str, str]]] = [[] for _ in starts]  # made objects part by part
+        for person, number in zip(names.items(), first_named, strict=True):
+            people_by_part[number].append(person)
+        roles.merge(starts)
         header = ResultHeader(document=document, parts=len(starts), chars=len(text))
         spill.seek(0)
         name = f"{document.sha256}{RESULT_SUFFIX}"
@@ -249,8 +316,9 @@ def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, Documen
         with atomic_files(results_dir, [name], durable=False) as streams:
             stream = streams[name]
             stream.write(header.model_dump_json() + "\n")
-            for people, part_roles in zip(people_by_part, roles_by_part, strict=True):
-                stream.write(PartPeople(people=people, roles=part_roles).model_dump_json() + "\n")
+            for number, named in enumerate(people_by_part):
+                people = [LocalPerson(key=key, name=person) for key, person in named]
+                stream.write(PartPeople(people=people, roles=roles.of_part(number)).model_dump_json() + "\n")
                 stream.write(spill.readline())
     return document
 
