@@ -119,7 +119,7 @@ def test_a_result_stored_part_by_part_writes_the_records_of_the_joined_result(
     record = RECORD.model_copy(update={"sha256": "1" * 64})
     joined = extract_document(nlp, text, record, part_chars=2000)
     assert len(joined.roles) >= 5 and len(joined.statements) >= 5  # something to merge and order
-    stored_record = store_parts(tmp_path / "results", text, iter_parts(nlp, text, record, part_chars=2000))
+    stored_record = store_parts(tmp_path / "results", iter_parts(nlp, text, record, part_chars=2000))
     assert stored_record == joined.document
     stored = read_stored(tmp_path / "results" / f"{'1' * 64}.jsonl")
     assert stored.header.parts == len(split_into_parts(text, 2000)) and stored.text() == text
@@ -141,16 +141,16 @@ def test_a_result_stored_part_by_part_writes_the_records_of_the_joined_result(
 def test_a_run_over_a_long_document_equals_the_in_memory_reading(
     nlp: Language, root: Path, tmp_path: Path, patterns_dir: Path, monkeypatch
 ):
-    from ocmfa_extract import extract
+    from ocmfa_extract import runner
     from ocmfa_extract.cache import read_stored
     from ocmfa_extract.corpus import build_records
-    from ocmfa_extract.io import jsonl
+    from ocmfa_extract.io import LoadedDocument, jsonl
     from ocmfa_extract.runner import load_sources, run
 
-    # Small parts (the default part_chars of iter_parts, which the run uses): the run goes
-    # through many parts, its cache and its writer part by part.
-    assert extract.iter_parts.__defaults__ == (extract.PART_CHARS, None)
-    monkeypatch.setattr(extract.iter_parts, "__defaults__", (300, None))
+    # Small parts, and the file read in small pieces: the run goes through many parts, its
+    # cache and its writer part by part.
+    monkeypatch.setattr(runner, "PART_CHARS", 300)
+    monkeypatch.setattr(LoadedDocument.iter_text, "__defaults__", (1000,))
     folder = tmp_path / "in"
     folder.mkdir()
     text = seeds_as_one_text(root)
@@ -168,3 +168,40 @@ def test_a_run_over_a_long_document_equals_the_in_memory_reading(
     again = run([folder], tmp_path / "out", patterns_dir)  # from the cache: the same bytes
     assert again.extracted == 0
     assert {name: (tmp_path / "out" / f"{name}.jsonl").read_bytes() for name in names} == first
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab \n\t.é"), max_size=2000),
+    st.integers(min_value=10, max_value=400),
+    st.lists(st.integers(min_value=1, max_value=500), min_size=1, max_size=20),
+)
+def test_parts_streamed_from_pieces_are_those_of_the_whole_text(text: str, limit: int, sizes: list[int]):
+    from ocmfa_extract.extract import stream_parts
+
+    pieces, rest = [], text
+    while rest:
+        size = sizes[len(pieces) % len(sizes)]
+        pieces.append(rest[:size])
+        rest = rest[size:]
+    expected = [(start, text[start:end]) for start, end in split_into_parts(text, limit)]
+    assert list(stream_parts(iter(pieces), limit)) == expected
+
+
+def test_a_file_is_read_in_pieces_and_checked_against_its_digest(tmp_path: Path):
+    import pytest
+
+    from ocmfa_extract.io import InputError
+    from ocmfa_extract.runner import load_sources
+
+    text = "Ambassador Lena Sorvik – “Zhōu” – met them.\n\n" * 50
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (document,), _ = load_sources([tmp_path])
+    pieces = list(document.iter_text(chunk_bytes=7))  # cuts inside multi-byte characters
+    assert len(pieces) > 100 and "".join(pieces) == text
+    (tmp_path / "a.txt").write_text(text.replace("Lena", "Lina"), encoding="utf-8")
+    with pytest.raises(InputError, match="changed while the run read it"):
+        list(document.iter_text(chunk_bytes=7))
+    (tmp_path / "a.txt").write_bytes(b"\xff" * 10)
+    with pytest.raises(InputError, match="changed while the run read it"):
+        list(document.iter_text())

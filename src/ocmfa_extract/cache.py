@@ -202,7 +202,7 @@ def read_stored(path: Path) -> StoredResult:
 
 def store_result(results_dir: Path, result: DocumentResult) -> None:
     """Write one result held in memory into a cache's results folder (as one part)."""
-    store_parts(results_dir, result.text, [(0, result)])
+    store_parts(results_dir, [(0, result)])
 
 
 class _RoleStore:
@@ -270,7 +270,7 @@ class _RoleStore:
 _ROLES_IN_MEMORY = 2_000
 
 
-def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, DocumentResult]]) -> DocumentRecord:
+def store_parts(results_dir: Path, parts: Iterable[tuple[int, DocumentResult]]) -> DocumentRecord:
     """Write a document's result part by part as :func:`~.extract.iter_parts` makes them; any process may call it.
 
     Each part's facts are written as soon as it is done, so only one part's facts are in
@@ -282,6 +282,7 @@ def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, Documen
     names: dict[str, str] = {}
     first_named: list[int] = []  # the part each person of ``names`` (in order) is first named in
     starts: list[int] = []
+    chars = 0
     document: DocumentRecord | None = None
     results_dir.mkdir(parents=True, exist_ok=True)
     with (
@@ -289,8 +290,9 @@ def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, Documen
         tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=results_dir) as spill,
     ):
         for offset, part in parts:
-            if part.text != text[offset : offset + len(part.text)]:
-                raise ValueError(f"part {len(starts)} of {part.document.path} is not the text at offset {offset}")
+            if offset != chars:  # the parts must cover the text, in order
+                raise ValueError(f"part {len(starts)} of {part.document.path} starts at {offset}, not {chars}")
+            chars += len(part.text)
             document = document or part.document
             known = len(names)
             add_names(names, part.people)
@@ -308,7 +310,7 @@ def store_parts(results_dir: Path, text: str, parts: Iterable[tuple[int, Documen
         for person, number in zip(names.items(), first_named, strict=True):
             people_by_part[number].append(person)
         roles.merge(starts)
-        header = ResultHeader(document=document, parts=len(starts), chars=len(text))
+        header = ResultHeader(document=document, parts=len(starts), chars=chars)
         spill.seek(0)
         name = f"{document.sha256}{RESULT_SUFFIX}"
         # Not fsynced: a result lost to a crash of the machine fails validation in get() and

@@ -7,7 +7,7 @@ inside it are by name key, and corpus-wide ids are given later by :mod:`.corpus`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from typing import NamedTuple, TypeVar
 
@@ -88,17 +88,45 @@ def split_into_parts(text: str, limit: int = PART_CHARS) -> list[tuple[int, int]
     parts: list[tuple[int, int]] = []
     start = 0
     while len(text) - start > limit:
-        window = text[start : start + limit]
-        cut = limit
-        for pattern in _BREAKS:
-            ends = [match.end() for match in pattern.finditer(window) if match.end() < limit]
-            if ends and ends[-1] > limit // 2:
-                cut = ends[-1]
-                break
+        cut = _cut(text[start : start + limit], limit)
         parts.append((start, start + cut))
         start += cut
     parts.append((start, len(text)))
     return parts
+
+
+def _cut(window: str, limit: int) -> int:
+    """Where to end a part that begins ``window`` (``limit`` characters of a longer text)."""
+    for pattern in _BREAKS:
+        ends = [match.end() for match in pattern.finditer(window) if match.end() < limit]
+        if ends and ends[-1] > limit // 2:
+            return ends[-1]
+    return limit
+
+
+def stream_parts(chunks: Iterable[str], limit: int = PART_CHARS) -> Iterator[tuple[int, str]]:
+    """The parts of the text made of ``chunks``, as :func:`split_into_parts` cuts it, with their starts.
+
+    Only about a part of the text is held at a time, so a long file can be read in pieces.
+    """
+    buffer = ""
+    start = 0
+    stream = iter(chunks)
+    ended = False
+    while True:
+        while not ended and len(buffer) <= limit:
+            chunk = next(stream, None)
+            if chunk is None:
+                ended = True
+            else:
+                buffer += chunk
+        if len(buffer) <= limit:  # the text has ended: the rest is the last part
+            yield start, buffer
+            return
+        cut = _cut(buffer[:limit], limit)
+        yield start, buffer[:cut]
+        buffer = buffer[cut:]
+        start += cut
 
 
 def iter_parts(
@@ -110,19 +138,34 @@ def iter_parts(
 ) -> Iterator[tuple[int, DocumentResult]]:
     """Run ``nlp`` over one document's ``text`` part by part, yielding each part's start and result.
 
-    A document longer than ``part_chars`` is read in parts (:func:`split_into_parts`); the
-    parts after the first continue it (no title of their own; the first part's date and
-    subject). A part's result has offsets into the part; :func:`shifted_facts` moves them
-    into the whole text. Only one part's ``Doc`` and result exist at a time. Once the
-    vocabulary holds ``warm_vocabulary`` words, each part runs in a spaCy memory zone, so
-    that the new words of a long document are freed part by part, not kept for good.
+    A document longer than ``part_chars`` is read in parts (:func:`split_into_parts`); see
+    :func:`iter_part_results`.
+    """
+    parts = ((start, text[start:end]) for start, end in split_into_parts(text, part_chars))
+    return iter_part_results(nlp, parts, document, warm_vocabulary)
+
+
+def iter_part_results(
+    nlp: Language,
+    parts: Iterable[tuple[int, str]],
+    document: DocumentRecord,
+    warm_vocabulary: int | None = None,
+) -> Iterator[tuple[int, DocumentResult]]:
+    """Run ``nlp`` over the parts of one document (each given with its start), yielding each part's result.
+
+    The parts after the first continue the document (no title of their own; the first
+    part's date and subject). A part's result has offsets into the part;
+    :func:`shifted_facts` moves them into the whole text. Only one part's ``Doc`` and
+    result exist at a time. Once the vocabulary holds ``warm_vocabulary`` words, each
+    part runs in a spaCy memory zone, so that the new words of a long document are freed
+    part by part, not kept for good.
     """
     continuation: Continuation | None = None
-    for start, end in split_into_parts(text, part_chars):
+    for start, part_text in parts:
         warm = warm_vocabulary is not None and len(nlp.vocab) >= warm_vocabulary
         with nlp.memory_zone() if warm else nullcontext():
-            doc = nlp.make_doc(text[start:end])
-            doc._.ocmfa_text = text[start:end]  # the components read it; joining the tokens again costs
+            doc = nlp.make_doc(part_text)
+            doc._.ocmfa_text = part_text  # the components read it; joining the tokens again costs
             doc._.ocmfa_continuation = continuation
             doc = nlp(doc)
             if continuation is None:

@@ -27,7 +27,7 @@ from .corpus import (
     statement_order,
     statement_records,
 )
-from .extract import DocumentResult, extract_document, iter_parts
+from .extract import PART_CHARS, DocumentResult, extract_document, iter_part_results, stream_parts
 from .io import (
     DEFAULT_MAX_BYTES,
     TEXTS_DIR,
@@ -91,10 +91,13 @@ def extract_one(
         # After the warm-up, the words a document adds to the vocabulary (and to the
         # tokenizer's cache) are freed when it is done, so memory does not grow with the
         # corpus; the warm-up's words, most of those of later documents, stay.
+        if store_in is not None:
+            # Read, extracted and stored part by part: a long document's text and facts are
+            # never whole in memory, and its words are freed part by part (zones).
+            parts = stream_parts(loaded.iter_text(), PART_CHARS)
+            results = iter_part_results(nlp, parts, loaded.record, warm_vocabulary=_WARM_VOCABULARY)
+            return store_parts(store_in, results)
         text = loaded.read_text()
-        if store_in is not None:  # zones part by part: a long document's words are freed as it goes
-            parts = iter_parts(nlp, text, loaded.record, warm_vocabulary=_WARM_VOCABULARY)
-            return store_parts(store_in, text, parts)
         with nlp.memory_zone() if len(nlp.vocab) >= _WARM_VOCABULARY else nullcontext():
             return extract_document(nlp, text, loaded.record)
     except InputError as error:  # the file changed or went away since it was first read
