@@ -1,10 +1,13 @@
 """Per-document results kept in the output folder, so a rerun extracts only what changed.
 
 The output folder holds ``.ocmfa/manifest.json`` and ``.ocmfa/results/<sha256>.jsonl``: one
-result per document content, as JSON Lines: a :class:`ResultHeader` (the document, its
-people and its roles), then one :class:`StoredPart` a part of the text (its text and its
-mentions, dates and statements, with offsets into the whole text). A long document is
-thus written and read back part by part, never whole. A result depends only on the document's
+result per document content, as JSON Lines: a :class:`ResultHeader` (the document and its
+number of parts), then two lines a part of the text: :class:`PartPeople` (the people first
+named in it and the merged roles whose evidence lies in it) and :class:`PartFacts` (its
+text and its mentions, dates and statements, with offsets into the whole text). A long
+document is thus written and read back part by part, never whole. The code's fingerprint
+(below) changes with this format, so results of an earlier one are never read: they are
+deleted when the next run commits. A result depends only on the document's
 bytes, the patterns and the pipeline's code, so the manifest records the patterns'
 digest and a fingerprint of the package's code; when either changes, every document is
 extracted again. Result files are written before the outputs and the manifest last, so a

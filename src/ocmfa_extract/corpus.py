@@ -111,9 +111,11 @@ class PeopleIndex:
         """One record per person, in order of first mention (offsets checked in :meth:`add`)."""
         if not self._indexed:
             self._db.execute("CREATE INDEX mention_by_key ON mention (key, seq)")
+            # Each person by their first mention, on disk: a large corpus has hundreds of thousands.
+            self._db.execute("CREATE TABLE person_order AS SELECT key, MIN(seq) AS first FROM mention GROUP BY key")
+            self._db.execute("CREATE INDEX person_by_first ON person_order (first)")
             self._indexed = True
-        order = self._db.execute("SELECT key FROM mention GROUP BY key ORDER BY MIN(seq)").fetchall()
-        for (key,) in order:
+        for key in self._keys_by_first_mention():
             mentions = self._db.execute(
                 'SELECT doc_id, start, "end", text FROM mention WHERE key = ? ORDER BY seq', (key,)
             ).fetchall()
@@ -129,6 +131,18 @@ class PeopleIndex:
                     ],
                 }
             )
+
+    def _keys_by_first_mention(self) -> Iterator[str]:
+        after = -1
+        while True:
+            batch = self._db.execute(
+                "SELECT key, first FROM person_order WHERE first > ? ORDER BY first LIMIT 512", (after,)
+            ).fetchall()
+            if not batch:
+                return
+            for key, _ in batch:
+                yield key
+            after = batch[-1][1]
 
 
 class TextWindow:
