@@ -138,3 +138,36 @@ def test_incremental_workers_give_the_same_outputs(tmp_path, root, patterns_dir,
     summary = run([root / "seeds"], tmp_path, patterns_dir, full=True, workers=2)
     assert summary.extracted == 4
     assert outputs(tmp_path) == outputs(clean_run)
+
+
+def test_incremental_result_cut_short_is_extracted_again(tmp_path, root, patterns_dir, clean_run):
+    from ocmfa_extract.cache import CACHE_DIR, RESULT_SUFFIX
+
+    sources = copy_seeds(root, tmp_path / "in", SEEDS)
+    out = tmp_path / "out"
+    run([sources], out, patterns_dir)
+    results = sorted((out / CACHE_DIR / "results").glob(f"*{RESULT_SUFFIX}"))
+    assert len(results) == 4
+    data = results[0].read_bytes()
+    results[0].write_bytes(data[:-10])  # as after a crash of the machine: the last line cut short
+    lines = results[1].read_bytes().splitlines(keepends=True)
+    assert len(lines) >= 3  # a header, then two lines a part
+    results[1].write_bytes(lines[0])  # only the header left
+    lines = results[2].read_bytes().splitlines(keepends=True)
+    results[2].write_bytes(b"".join(lines[:1] + lines[2:]))  # a part's first line lost
+    again = run([sources], out, patterns_dir)
+    assert (again.unchanged, again.extracted) == (4, 3)
+    assert outputs(out) == outputs(clean_run)
+
+
+def test_incremental_old_format_results_are_stale_and_removed(tmp_path, root, patterns_dir, clean_run):
+    from ocmfa_extract.cache import CACHE_DIR
+
+    sources = copy_seeds(root, tmp_path / "in", SEEDS)
+    out = tmp_path / "out"
+    run([sources], out, patterns_dir)
+    old = out / CACHE_DIR / "results" / f"{'0' * 64}.json"
+    old.write_text('{"document": {}}', encoding="utf-8")
+    again = run([sources], out, patterns_dir)
+    assert again.extracted == 0 and not old.exists()
+    assert outputs(out) == outputs(clean_run)

@@ -91,3 +91,43 @@ def test_people_index_keeps_the_most_complete_name(nlp: Language):
             index.add(extract_document(nlp, text, loaded("", doc_id).record))
         (person,) = index.people()
     assert person.name == "Zhou Yuan"  # as long as "Zhou Yüan", and "u" comes before "ü"
+
+
+def test_a_run_keeps_its_documents_on_disk_not_in_memory(tmp_path: Path):
+    import gc
+    import tracemalloc
+
+    from ocmfa_extract.catalog import DocumentCatalog
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(1500):
+        (folder / f"doc-{number:04d}.txt").write_text(f"Ambassador Lena Sorvik spoke on day {number}.", "utf-8")
+    (folder / "z-copy.txt").write_text("Ambassador Lena Sorvik spoke on day 7.", "utf-8")
+    with DocumentCatalog() as catalog:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            errors = catalog.read_sources([folder])
+            gc.collect()
+            held = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        assert errors == []
+        # A LoadedDocument and its record were about 2 KB each (3 MB here); a row on disk costs
+        # no Python memory (SQLite's page cache is its own, bounded).
+        assert held < 300_000, f"{held} bytes held for 1,500 documents"
+        loaded = list(catalog.loaded())
+        assert len(loaded) == 1500 and [d.text for d in loaded[:2]] == [None, None]
+        assert loaded[7].record.also_at == ["z-copy.txt"]
+        # Kept in document id order whatever the order of keeping; a record kept again keeps its place.
+        for document in reversed(loaded[:3]):
+            catalog.keep(document.record.model_copy(update={"title": "T"}))
+        catalog.keep(loaded[1].record.model_copy(update={"title": "again"}))
+        assert [(r.doc_id, r.title) for r in catalog.kept()] == [
+            ("doc-0000", "T"),
+            ("doc-0001", "again"),
+            ("doc-0002", "T"),
+        ]
+        assert catalog.is_kept(loaded[0].record.sha256) and not catalog.is_kept(loaded[3].record.sha256)
+        assert catalog.kept_count() == 3

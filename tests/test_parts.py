@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
@@ -94,3 +95,113 @@ def test_later_parts_have_no_title_and_take_the_first_parts_date(nlp: Language):
     assert result.document.published is not None and result.document.published.value == "2023-03-14"
     assert_offsets_slice(result, text)
     assert [m.text for m in result.mentions] == ["Tomas Varga"]
+
+
+def seeds_as_one_text(root: Path) -> str:
+    return "\n\n".join(path.read_text(encoding="utf-8") for path in sorted((root / "seeds").glob("*.txt")))
+
+
+@pytest.mark.parametrize("roles_in_memory", [2000, 0], ids=["roles-in-memory", "roles-on-disk"])
+def test_a_result_stored_part_by_part_writes_the_records_of_the_joined_result(
+    nlp: Language, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, roles_in_memory: int
+):
+    from ocmfa_extract import cache
+    from ocmfa_extract.cache import read_stored, store_parts
+
+    monkeypatch.setattr(cache, "_ROLES_IN_MEMORY", roles_in_memory)  # 0: merged person by person on disk
+    from ocmfa_extract.corpus import build_records
+    from ocmfa_extract.extract import iter_parts
+    from ocmfa_extract.io import jsonl
+    from ocmfa_extract.runner import write_outputs
+
+    text = seeds_as_one_text(root)
+    assert len(split_into_parts(text, 2000)) >= 10
+    record = RECORD.model_copy(update={"sha256": "1" * 64})
+    joined = extract_document(nlp, text, record, part_chars=2000)
+    assert len(joined.roles) >= 5 and len(joined.statements) >= 5  # something to merge and order
+    stored_record = store_parts(tmp_path / "results", iter_parts(nlp, text, record, part_chars=2000))
+    assert stored_record == joined.document
+    stored = read_stored(tmp_path / "results" / f"{'1' * 64}.jsonl")
+    assert stored.header.parts == len(split_into_parts(text, 2000)) and stored.text() == text
+    assert [p.key for part in stored.parts() for p in part.people] == [p.key for p in joined.people]
+    assert {p.name for part in stored.parts() for p in part.people} == {p.name for p in joined.people}
+    # Streamed, part by part, the outputs are those of the result joined in memory.
+    write_outputs(tmp_path / "out", lambda: [stored], [])
+    expected = build_records([joined])
+    for name, records in (
+        ("documents", expected.documents),
+        ("people", expected.people),
+        ("roles", expected.roles),
+        ("dates", expected.dates),
+        ("statements", expected.statements),
+    ):
+        assert (tmp_path / "out" / f"{name}.jsonl").read_text(encoding="utf-8") == jsonl(records), name
+
+
+def test_a_run_over_a_long_document_equals_the_in_memory_reading(
+    nlp: Language, root: Path, tmp_path: Path, patterns_dir: Path, monkeypatch
+):
+    from ocmfa_extract import runner
+    from ocmfa_extract.cache import read_stored
+    from ocmfa_extract.corpus import build_records
+    from ocmfa_extract.io import LoadedDocument, jsonl
+    from ocmfa_extract.runner import load_sources, run
+
+    # Small parts, and the file read in small pieces: the run goes through many parts, its
+    # cache and its writer part by part.
+    monkeypatch.setattr(runner, "PART_CHARS", 300)
+    monkeypatch.setattr(LoadedDocument.iter_text, "__defaults__", (1000,))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = seeds_as_one_text(root)
+    (folder / "long.txt").write_text(text, encoding="utf-8", newline="")
+    run([folder], tmp_path / "out", patterns_dir)
+    names = ("documents", "people", "roles", "dates", "statements")
+    first = {name: (tmp_path / "out" / f"{name}.jsonl").read_bytes() for name in names}
+    (loaded,), _ = load_sources([folder])
+    stored = read_stored(tmp_path / "out" / ".ocmfa" / "results" / f"{loaded.record.sha256}.jsonl")
+    assert stored.header.parts == len(split_into_parts(text, 300)) > 50
+    expected = build_records([extract_document(nlp, text, loaded.record, part_chars=300)])
+    assert len(expected.roles) >= 5
+    for name in names:
+        assert first[name].decode("utf-8") == jsonl(getattr(expected, name)), name
+    again = run([folder], tmp_path / "out", patterns_dir)  # from the cache: the same bytes
+    assert again.extracted == 0
+    assert {name: (tmp_path / "out" / f"{name}.jsonl").read_bytes() for name in names} == first
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab \n\t.é"), max_size=2000),
+    st.integers(min_value=10, max_value=400),
+    st.lists(st.integers(min_value=1, max_value=500), min_size=1, max_size=20),
+)
+def test_parts_streamed_from_pieces_are_those_of_the_whole_text(text: str, limit: int, sizes: list[int]):
+    from ocmfa_extract.extract import stream_parts
+
+    pieces, rest = [], text
+    while rest:
+        size = sizes[len(pieces) % len(sizes)]
+        pieces.append(rest[:size])
+        rest = rest[size:]
+    expected = [(start, text[start:end]) for start, end in split_into_parts(text, limit)]
+    assert list(stream_parts(iter(pieces), limit)) == expected
+
+
+def test_a_file_is_read_in_pieces_and_checked_against_its_digest(tmp_path: Path):
+    import pytest
+
+    from ocmfa_extract.io import InputError
+    from ocmfa_extract.runner import load_sources
+
+    text = "Ambassador Lena Sorvik – “Zhōu” – met them.\n\n" * 50
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (document,), _ = load_sources([tmp_path])
+    pieces = list(document.iter_text(chunk_bytes=7))  # cuts inside multi-byte characters
+    assert len(pieces) > 100 and "".join(pieces) == text
+    (tmp_path / "a.txt").write_text(text.replace("Lena", "Lina"), encoding="utf-8")
+    with pytest.raises(InputError, match="changed while the run read it"):
+        list(document.iter_text(chunk_bytes=7))
+    (tmp_path / "a.txt").write_bytes(b"\xff" * 10)
+    with pytest.raises(InputError, match="changed while the run read it"):
+        list(document.iter_text())

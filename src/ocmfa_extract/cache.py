@@ -1,7 +1,13 @@
 """Per-document results kept in the output folder, so a rerun extracts only what changed.
 
-The output folder holds ``.ocmfa/manifest.json`` and ``.ocmfa/results/<sha256>.json``: one
-:class:`DocumentResult` per document content. A result depends only on the document's
+The output folder holds ``.ocmfa/manifest.json`` and ``.ocmfa/results/<sha256>.jsonl``: one
+result per document content, as JSON Lines: a :class:`ResultHeader` (the document and its
+number of parts), then two lines a part of the text: :class:`PartPeople` (the people first
+named in it and the merged roles whose evidence lies in it) and :class:`PartFacts` (its
+text and its mentions, dates and statements, with offsets into the whole text). A long
+document is thus written and read back part by part, never whole. The code's fingerprint
+(below) changes with this format, so results of an earlier one are never read: they are
+deleted when the next run commits. A result depends only on the document's
 bytes, the patterns and the pipeline's code, so the manifest records the patterns'
 digest and a fingerprint of the package's code; when either changes, every document is
 extracted again. Result files are written before the outputs and the manifest last, so a
@@ -12,15 +18,24 @@ results it had already finished.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import json
+import sqlite3
+import tempfile
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .extract import DocumentResult
-from .io import write_files_atomically
+from .components.roles import merge_roles
+from .extract import DocumentResult, add_names, shifted_facts
+from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
+from .io import atomic_files
 from .models import DocumentRecord
 
 CACHE_DIR = ".ocmfa"
@@ -64,12 +79,253 @@ def _walk(folder: Traversable) -> Iterator[Traversable]:
             yield entry
 
 
+#: How a result file is named after its document's sha256 (JSON Lines, a header and parts).
+RESULT_SUFFIX = ".jsonl"
+
+
+class ResultHeader(BaseModel):
+    """The first line of a stored result: what holds for the whole document."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document: DocumentRecord
+    parts: int  # how many parts follow (two lines each): a shorter file is not a result
+    chars: int  # the length of the whole text
+
+
+class PartPeople(BaseModel):
+    """The first line of a stored part: what is known of it only once the whole document is read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    people: list[LocalPerson]  # first named in this part, by their most complete name in the document
+    roles: list[RoleFact]  # merged across the parts (a tenure's dates may come from several), evidence here
+
+
+class PartFacts(BaseModel):
+    """The second line of a stored part: its text and its facts, offsets into the whole text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: int
+    text: str
+    mentions: list[Mention]
+    dates: list[DateFact]
+    statements: list[StatementFact]
+
+
+class StoredPart(NamedTuple):
+    """One part of a stored result, both its lines."""
+
+    people: list[LocalPerson]
+    roles: list[RoleFact]
+    start: int
+    text: str
+    mentions: list[Mention]
+    dates: list[DateFact]
+    statements: list[StatementFact]
+
+
+class BrokenResultError(ValueError):
+    """A stored result that is incomplete or does not fit its header."""
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """A document's stored result: its header in memory, its parts read from the file on demand."""
+
+    header: ResultHeader
+    path: Path
+
+    @property
+    def document(self) -> DocumentRecord:
+        """The document's record."""
+        return self.header.document
+
+    def with_document(self, document: DocumentRecord) -> StoredResult:
+        """The same result shown under another record (the current paths of the same bytes)."""
+        if document == self.header.document:
+            return self
+        return replace(self, header=self.header.model_copy(update={"document": document}))
+
+    def parts(self) -> Iterator[StoredPart]:
+        """The parts in order, one at a time.
+
+        Raises:
+            BrokenResultError: when the file has fewer parts than its header says, or they
+                do not cover the text.
+        """
+        with self.path.open(encoding="utf-8", newline="\n") as lines:
+            lines.readline()  # the header
+            yield from _checked_parts(self.header, lines)
+
+    def text(self) -> str:
+        """The whole text (for the report; a run never needs it whole)."""
+        return "".join(part.text for part in self.parts())
+
+
+def _checked_parts(header: ResultHeader, lines: Iterable[str]) -> Iterator[StoredPart]:
+    expected = 0
+    count = 0
+    stream = iter(lines)
+    for line in stream:
+        second = next(stream, "")
+        if not line.endswith("\n") or not second.endswith("\n"):
+            raise BrokenResultError("a result's last part is cut short")
+        try:
+            known = PartPeople.model_validate_json(line)
+            part = PartFacts.model_validate_json(second)
+        except ValidationError as error:
+            raise BrokenResultError(f"a result's part is malformed: {error.errors()[0]['msg']}") from error
+        if part.start != expected:
+            raise BrokenResultError(f"a result's part starts at {part.start}, not {expected}")
+        expected += len(part.text)
+        count += 1
+        yield StoredPart(known.people, known.roles, part.start, part.text, part.mentions, part.dates, part.statements)
+    if count != header.parts or expected != header.chars:
+        raise BrokenResultError(
+            f"a result has {count} parts of {expected} characters, not {header.parts} of {header.chars}"
+        )
+
+
+def read_stored(path: Path) -> StoredResult:
+    """The header of the result stored at ``path``; its parts are read by :meth:`StoredResult.parts`.
+
+    Raises:
+        BrokenResultError: when the header is missing or malformed.
+        OSError: when the file cannot be read.
+    """
+    with path.open(encoding="utf-8", newline="\n") as lines:
+        first = lines.readline()
+    try:
+        return StoredResult(ResultHeader.model_validate_json(first), path)
+    except ValidationError as error:
+        raise BrokenResultError(f"a result's header is malformed: {error.errors()[0]['msg']}") from error
+
+
 def store_result(results_dir: Path, result: DocumentResult) -> None:
-    """Write one result into a cache's results folder; any process of a run may call it."""
-    name = f"{result.document.sha256}.json"
-    # Not fsynced: a result lost to a crash of the machine fails validation in get() and
-    # is extracted again, and one fsync a document would cost a tenth of the run.
-    write_files_atomically(results_dir, {name: result.model_dump_json()}, durable=False)
+    """Write one result held in memory into a cache's results folder (as one part)."""
+    store_parts(results_dir, [(0, result)])
+
+
+class _RoleStore:
+    """A document's roles, merged across its parts once all are read (:func:`merge_roles`).
+
+    Most documents have a few roles, kept in memory. A long one may have tens of
+    thousands (about 2 KB each as objects): past :data:`_ROLES_IN_MEMORY` they go to a
+    private temporary SQLite database, and are merged person by person (merge_roles
+    merges only roles of the same person) and handed out part by part.
+    """
+
+    def __init__(self) -> None:
+        self._roles: list[RoleFact] = []
+        self._db: sqlite3.Connection | None = None
+        self._by_part: list[list[RoleFact]] = []
+
+    def add(self, roles: list[RoleFact]) -> None:
+        if self._db is None and len(self._roles) + len(roles) <= _ROLES_IN_MEMORY:
+            self._roles += roles
+            return
+        if self._db is None:
+            self._db = sqlite3.connect("")  # "": a private on-disk temporary database
+            self._db.execute("CREATE TABLE role (seq INTEGER PRIMARY KEY, person TEXT, fact TEXT)")
+            roles, self._roles = self._roles + roles, []
+        self._db.executemany(
+            "INSERT INTO role (person, fact) VALUES (?, ?)",
+            [(role.person_key, role.model_dump_json()) for role in roles],
+        )
+
+    def merge(self, starts: list[int]) -> None:
+        """Merge the roles and share them out among the parts that start at ``starts``."""
+        self._by_part = [[] for _ in starts]
+        if self._db is None:
+            for role in merge_roles(self._roles):
+                self._by_part[bisect_right(starts, role.evidence_start) - 1].append(role)
+            return
+        db = self._db
+        db.execute("CREATE INDEX role_by_person ON role (person, seq)")
+        db.execute("CREATE TABLE merged (part INT, person TEXT, number INT, fact TEXT)")
+        for (person,) in db.execute("SELECT DISTINCT person FROM role").fetchall():
+            rows = db.execute("SELECT fact FROM role WHERE person = ? ORDER BY seq", (person,))
+            facts = merge_roles([RoleFact.model_validate_json(fact) for (fact,) in rows])
+            db.executemany(
+                "INSERT INTO merged VALUES (?, ?, ?, ?)",
+                [
+                    (bisect_right(starts, fact.evidence_start) - 1, person, number, fact.model_dump_json())
+                    for number, fact in enumerate(facts)
+                ],
+            )
+        db.execute("CREATE INDEX merged_by_part ON merged (part, person, number)")
+
+    def of_part(self, number: int) -> list[RoleFact]:
+        """The merged roles whose evidence lies in part ``number`` (a person's in their order)."""
+        if self._db is None:
+            return self._by_part[number]
+        rows = self._db.execute("SELECT fact FROM merged WHERE part = ? ORDER BY person, number", (number,))
+        return [RoleFact.model_validate_json(fact) for (fact,) in rows]
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+#: Roles of one document held as objects before they go to disk.
+_ROLES_IN_MEMORY = 2_000
+
+
+def store_parts(results_dir: Path, parts: Iterable[tuple[int, DocumentResult]]) -> DocumentRecord:
+    """Write a document's result part by part as :func:`~.extract.iter_parts` makes them; any process may call it.
+
+    Each part's facts are written as soon as it is done, so only one part's facts are in
+    memory. What needs the whole document (each person's most complete name, roles merged
+    across parts, as :func:`~.extract.join_parts` does) is gathered as the parts go and
+    written before each part's facts, so the parts wait in a temporary file until the
+    last one. Returns the document's record.
+    """
+    names: dict[str, str] = {}
+    first_named: list[int] = []  # the part each person of ``names`` (in order) is first named in
+    starts: list[int] = []
+    chars = 0
+    document: DocumentRecord | None = None
+    results_dir.mkdir(parents=True, exist_ok=True)
+    with (
+        closing(_RoleStore()) as roles,
+        tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=results_dir) as spill,
+    ):
+        for offset, part in parts:
+            if offset != chars:  # the parts must cover the text, in order
+                raise ValueError(f"part {len(starts)} of {part.document.path} starts at {offset}, not {chars}")
+            chars += len(part.text)
+            document = document or part.document
+            known = len(names)
+            add_names(names, part.people)
+            first_named += [len(starts)] * (len(names) - known)
+            facts = shifted_facts(offset, part)
+            roles.add(facts.roles)
+            stored = PartFacts(
+                start=offset, text=part.text, mentions=facts.mentions, dates=facts.dates, statements=facts.statements
+            )
+            spill.write(stored.model_dump_json() + "\n")
+            starts.append(offset)
+        if document is None:
+            raise ValueError("a document has at least one part")
+        people_by_part: list[list[tuple[str, str]]] = [[] for _ in starts]  # made objects part by part
+        for person, number in zip(names.items(), first_named, strict=True):
+            people_by_part[number].append(person)
+        roles.merge(starts)
+        header = ResultHeader(document=document, parts=len(starts), chars=chars)
+        spill.seek(0)
+        name = f"{document.sha256}{RESULT_SUFFIX}"
+        # Not fsynced: a result lost to a crash of the machine fails validation in get() and
+        # is extracted again, and one fsync a document would cost a tenth of the run.
+        with atomic_files(results_dir, [name], durable=False) as streams:
+            stream = streams[name]
+            stream.write(header.model_dump_json() + "\n")
+            for number, named in enumerate(people_by_part):
+                people = [LocalPerson(key=key, name=person) for key, person in named]
+                stream.write(PartPeople(people=people, roles=roles.of_part(number)).model_dump_json() + "\n")
+                stream.write(spill.readline())
+    return document
 
 
 class ResultCache:
@@ -94,31 +350,54 @@ class ResultCache:
         except (ValidationError, OSError):
             return None  # an unreadable manifest only costs a full extraction
 
-    def get(self, sha256: str) -> DocumentResult | None:
-        """The stored result of a document content, if this code and these patterns made it."""
-        path = self.results_dir / f"{sha256}.json"
+    def get(self, sha256: str) -> StoredResult | None:
+        """The stored result of a document content, if this code and these patterns made it and it is whole.
+
+        Every part is read and checked (one at a time), so that a result cut short by a
+        crash is extracted again rather than trusted.
+        """
+        path = self.results_dir / f"{sha256}{RESULT_SUFFIX}"
         if not self.valid or not path.is_file():
             return None
         try:
-            return DocumentResult.model_validate_json(path.read_bytes())
-        except (ValidationError, OSError):
+            stored = read_stored(path)
+            for _ in stored.parts():
+                pass
+        except (BrokenResultError, OSError, UnicodeDecodeError):
             return None
+        return stored
 
-    def load(self, sha256: str) -> DocumentResult:
+    def load(self, sha256: str) -> StoredResult:
         """A result stored by this run (or kept from a valid earlier one)."""
-        return DocumentResult.model_validate_json((self.results_dir / f"{sha256}.json").read_bytes())
+        return read_stored(self.results_dir / f"{sha256}{RESULT_SUFFIX}")
 
-    def commit(self, documents: list[DocumentRecord]) -> None:
-        """Record the complete run, then drop the results no document uses any more."""
+    def commit(self, documents: Iterable[DocumentRecord], is_kept: Callable[[str], bool]) -> None:
+        """Record the complete run, then drop the results no document uses any more.
+
+        ``documents`` are the run's documents, streamed into the manifest one at a time;
+        ``is_kept`` tells whether a document content is among them.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
-        manifest = Manifest(
-            pipeline=self.pipeline,
-            patterns=self.patterns,
-            documents={d.doc_id: ManifestEntry(path=d.path, sha256=d.sha256) for d in documents},
-        )
-        write_files_atomically(self.root, {MANIFEST: manifest.model_dump_json(indent=1)})
-        keep = {f"{d.sha256}.json" for d in documents}
+        with atomic_files(self.root, [MANIFEST]) as streams:
+            stream = streams[MANIFEST]
+            # The layout of Manifest.model_dump_json(indent=1), written entry by entry.
+            stream.write(
+                f'{{\n "pipeline": {_json(self.pipeline)},\n "patterns": {_json(self.patterns)},\n "documents": {{'
+            )
+            separator = "\n"
+            for document in documents:
+                entry = ManifestEntry(path=document.path, sha256=document.sha256)
+                body = entry.model_dump_json(indent=1).replace("\n", "\n  ")
+                stream.write(f"{separator}  {_json(document.doc_id)}: {body}")
+                separator = ",\n"
+            stream.write("\n }\n}" if separator == ",\n" else "}\n}")
         if self.results_dir.is_dir():
-            for stale in self.results_dir.glob("*.json"):
-                if stale.name not in keep:
-                    stale.unlink(missing_ok=True)
+            for stored in self.results_dir.iterdir():
+                if stored.suffix == RESULT_SUFFIX and is_kept(stored.name.removesuffix(RESULT_SUFFIX)):
+                    continue
+                if stored.suffix in (RESULT_SUFFIX, ".json"):  # ".json": results of an earlier format
+                    stored.unlink(missing_ok=True)
+
+
+def _json(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .extract import DocumentResult
+from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
 from .models import DateRecord, DocumentRecord, PersonRecord, RoleRecord, Span, StatementRecord
 from .text import name_key
 
@@ -73,19 +74,26 @@ class PeopleIndex:
 
     def add(self, result: DocumentResult) -> None:
         """Take in one document's people and mentions, checking each mention's offsets."""
-        doc_id = result.document.doc_id
-        context = {"texts": {doc_id: result.text}}
         keys = corpus_keys(result)
+        self.add_people(keys, result.people)
+        self.add_mentions(result.document.doc_id, result.text, keys, result.mentions)
+
+    def add_people(self, keys: dict[str, str], people: Iterable[LocalPerson]) -> None:
+        """Take in one document's people; ``keys`` maps their keys to corpus keys (:func:`corpus_keys`)."""
         # The most complete name wins: the longest, then the first in code point order
         # (SQLite compares UTF-8 bytes, which order as code points do).
         self._db.executemany(
             "INSERT INTO person (key, name) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET name = excluded.name"
             " WHERE length(excluded.name) > length(name)"
             " OR (length(excluded.name) = length(name) AND excluded.name < name)",
-            [(keys[person.key], person.name) for person in result.people],
+            [(keys[person.key], person.name) for person in people],
         )
+
+    def add_mentions(self, doc_id: str, text: TextLike, keys: dict[str, str], mentions: Iterable[Mention]) -> None:
+        """Take in mentions of one document, in order, checking each against ``text`` (the text or a window of it)."""
+        context = {"texts": {doc_id: text}}
         rows = []
-        for mention in result.mentions:
+        for mention in mentions:
             Span.model_validate(
                 {"doc_id": doc_id, "start": mention.start, "end": mention.end, "text": mention.text}, context=context
             )
@@ -103,9 +111,11 @@ class PeopleIndex:
         """One record per person, in order of first mention (offsets checked in :meth:`add`)."""
         if not self._indexed:
             self._db.execute("CREATE INDEX mention_by_key ON mention (key, seq)")
+            # Each person by their first mention, on disk: a large corpus has hundreds of thousands.
+            self._db.execute("CREATE TABLE person_order AS SELECT key, MIN(seq) AS first FROM mention GROUP BY key")
+            self._db.execute("CREATE INDEX person_by_first ON person_order (first)")
             self._indexed = True
-        order = self._db.execute("SELECT key FROM mention GROUP BY key ORDER BY MIN(seq)").fetchall()
-        for (key,) in order:
+        for key in self._keys_by_first_mention():
             mentions = self._db.execute(
                 'SELECT doc_id, start, "end", text FROM mention WHERE key = ? ORDER BY seq', (key,)
             ).fetchall()
@@ -122,13 +132,64 @@ class PeopleIndex:
                 }
             )
 
+    def _keys_by_first_mention(self) -> Iterator[str]:
+        after = -1
+        while True:
+            batch = self._db.execute(
+                "SELECT key, first FROM person_order WHERE first > ? ORDER BY first LIMIT 512", (after,)
+            ).fetchall()
+            if not batch:
+                return
+            for key, _ in batch:
+                yield key
+            after = batch[-1][1]
+
+
+class TextWindow:
+    """A part of a document's text that slices like the whole text (offsets into the whole).
+
+    Records of a long document are made part by part from the part's text alone; a slice
+    outside the part is None, so a span that does not lie in it fails validation.
+    """
+
+    def __init__(self, text: str, start: int) -> None:
+        """The window holding ``text``, which starts at offset ``start`` of its document."""
+        self.text = text
+        self.start = start
+        self.end = start + len(text)
+
+    def __getitem__(self, where: slice) -> str | None:
+        start, end = where.start, where.stop
+        if start is None or end is None or start < self.start or end > self.end or where.step is not None:
+            return None
+        return self.text[start - self.start : end - self.start]
+
+
+#: A document's text, or a window of it: what records are sliced from.
+TextLike = str | TextWindow
+
 
 def corpus_keys(result: DocumentResult) -> dict[str, str]:
     """A document's person keys mapped to corpus keys: the name key of each person's name."""
-    return {person.key: name_key(person.name) for person in result.people}
+    return people_keys(result.people)
 
 
-def _span(doc_id: str, text: str, start: int, end: int) -> dict[str, object]:
+def people_keys(people: Iterable[LocalPerson]) -> dict[str, str]:
+    """Person keys of one document mapped to corpus keys: the name key of each person's name."""
+    return {person.key: name_key(person.name) for person in people}
+
+
+def role_order(role: RoleFact) -> tuple[int, int, str, str]:
+    """The order of a document's role records."""
+    return role.evidence_start, role.evidence_end, role.person_key, role.title
+
+
+def statement_order(statement: StatementFact) -> tuple[int, int]:
+    """The order of a document's statement records."""
+    return statement.evidence_start, statement.content_start
+
+
+def _span(doc_id: str, text: TextLike, start: int, end: int) -> dict[str, object]:
     return {"doc_id": doc_id, "start": start, "end": end, "text": text[start:end]}
 
 
@@ -141,10 +202,17 @@ def document_records(
 
 def iter_roles(result: DocumentResult, index: PeopleIndex) -> Iterator[RoleRecord]:
     """One document's role records, in order, made one at a time (a long document has many)."""
-    doc_id, sha, text = result.document.doc_id, result.document.sha256, result.text
+    roles = sorted(result.roles, key=role_order)
+    return role_records(result.document, result.text, corpus_keys(result), roles, index)
+
+
+def role_records(
+    document: DocumentRecord, text: TextLike, keys: dict[str, str], roles: Iterable[RoleFact], index: PeopleIndex
+) -> Iterator[RoleRecord]:
+    """Role records of one document from its roles given in output order (:func:`role_order`)."""
+    doc_id, sha = document.doc_id, document.sha256
     context = {"texts": {doc_id: text}}
-    keys = corpus_keys(result)
-    for role in sorted(result.roles, key=lambda r: (r.evidence_start, r.evidence_end, r.person_key, r.title)):
+    for role in roles:
         key = keys[role.person_key]
         record = {
             "role_id": stable_id(
@@ -166,9 +234,14 @@ def iter_roles(result: DocumentResult, index: PeopleIndex) -> Iterator[RoleRecor
 
 def iter_dates(result: DocumentResult) -> Iterator[DateRecord]:
     """One document's date records, in order, made one at a time."""
-    doc_id, sha, text = result.document.doc_id, result.document.sha256, result.text
+    return date_records(result.document, result.text, result.dates)
+
+
+def date_records(document: DocumentRecord, text: TextLike, dates: Iterable[DateFact]) -> Iterator[DateRecord]:
+    """Date records of one document from its dates, in their order."""
+    doc_id, sha = document.doc_id, document.sha256
     context = {"texts": {doc_id: text}}
-    for date in result.dates:
+    for date in dates:
         record = {
             "date_id": stable_id("date", sha, date.start, date.end),
             "doc_id": doc_id,
@@ -184,10 +257,21 @@ def iter_dates(result: DocumentResult) -> Iterator[DateRecord]:
 
 def iter_statements(result: DocumentResult, index: PeopleIndex) -> Iterator[StatementRecord]:
     """One document's statement records, in order, made one at a time."""
-    doc_id, sha, text = result.document.doc_id, result.document.sha256, result.text
+    statements = sorted(result.statements, key=statement_order)
+    return statement_records(result.document, result.text, corpus_keys(result), statements, index)
+
+
+def statement_records(
+    document: DocumentRecord,
+    text: TextLike,
+    keys: dict[str, str],
+    statements: Iterable[StatementFact],
+    index: PeopleIndex,
+) -> Iterator[StatementRecord]:
+    """Statement records of one document from its statements given in output order (:func:`statement_order`)."""
+    doc_id, sha = document.doc_id, document.sha256
     context = {"texts": {doc_id: text}}
-    keys = corpus_keys(result)
-    for statement in sorted(result.statements, key=lambda s: (s.evidence_start, s.content_start)):
+    for statement in statements:
         key = keys.get(statement.speaker_key) if statement.speaker_key else None
         record = {
             "statement_id": stable_id(

@@ -87,6 +87,38 @@ class LoadedDocument:
             raise InputError("unreadable", f"{self.source.relative} changed while the run read it: run again")
         return again.read_text()
 
+    def iter_text(self, chunk_bytes: int = 1 << 18) -> Iterator[str]:
+        """The document's text in pieces, so that a long file is never whole in memory.
+
+        A plain UTF-8 file (most inputs) is decoded as it is read, ``chunk_bytes`` at a
+        time; any other is read whole (:meth:`read_text`). The file's bytes are checked
+        against the recorded digest before the last piece is given.
+
+        Raises:
+            InputError: when the file cannot be read or changed since it was first read.
+        """
+        if self.text is not None or self.source is None or self.record.encoding != "utf-8":
+            yield self.read_text()
+            return
+        changed = InputError("unreadable", f"{self.source.relative} changed while the run read it: run again")
+        digest = hashlib.sha256()
+        decoder = codecs.getincrementaldecoder("utf-8")()  # strict, as when it was first read
+        try:
+            with self.source.path.open("rb") as stream:
+                while data := stream.read(chunk_bytes):
+                    digest.update(data)
+                    piece = decoder.decode(data)
+                    if piece:
+                        yield piece
+                last = decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            raise changed from error
+        except OSError as error:
+            raise InputError("unreadable", f"cannot read {self.source.relative}: {error.strerror}") from error
+        if digest.hexdigest() != self.record.sha256:
+            raise changed
+        yield last
+
 
 def find_sources(sources: Iterable[Path]) -> Iterator[SourceFile]:
     """Yield the input files under ``sources`` (folders are walked, files taken as given)."""

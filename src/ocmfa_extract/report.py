@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import html
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -27,7 +26,7 @@ from typing import Any
 
 from spacy import displacy
 
-from .cache import CACHE_DIR
+from .cache import CACHE_DIR, RESULT_SUFFIX, BrokenResultError, read_stored
 from .io import InputError, decode_text, write_files_atomically
 from .models import (
     DateRecord,
@@ -126,11 +125,12 @@ def document_text(out: Path, document: DocumentRecord, sources: Sequence[Path] =
                     return decode_text(data, relative)[0], f"{source.name}/{relative}"
                 except InputError:
                     continue
-    kept = out / CACHE_DIR / "results" / f"{document.sha256}.json"
+    kept = out / CACHE_DIR / "results" / f"{document.sha256}{RESULT_SUFFIX}"
     if kept.is_file():
-        text = json.loads(kept.read_bytes()).get("text")
-        if isinstance(text, str):
-            return text, f"{CACHE_DIR}/results/{kept.name}"
+        try:
+            return read_stored(kept).text(), f"{CACHE_DIR}/results/{kept.name}"
+        except (BrokenResultError, OSError, UnicodeDecodeError):
+            pass  # an unreadable result is like a missing one
     return None, "not found: give the folder it was read from with --source"
 
 

@@ -5,26 +5,36 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from spacy.language import Language
 
-from .cache import ResultCache, pipeline_fingerprint, store_result
+from .cache import ResultCache, StoredResult, pipeline_fingerprint, store_parts
+from .catalog import DocumentCatalog
 from .components.rules import cached_patterns, patterns_dir_or_default
-from .corpus import CorpusRecords, PeopleIndex, build_records, iter_dates, iter_roles, iter_statements
-from .extract import DocumentResult, extract_document
+from .corpus import (
+    CorpusRecords,
+    PeopleIndex,
+    TextWindow,
+    build_records,
+    date_records,
+    people_keys,
+    role_order,
+    role_records,
+    statement_order,
+    statement_records,
+)
+from .extract import PART_CHARS, DocumentResult, extract_document, iter_part_results, stream_parts
 from .io import (
     DEFAULT_MAX_BYTES,
     TEXTS_DIR,
     InputError,
     LoadedDocument,
     atomic_files,
-    error_record,
-    find_sources,
     jsonl,
-    load_document,
-    write_files_atomically,
 )
 from .models import DocumentRecord, ErrorRecord
 from .pipeline import base_model_identity, build_pipeline, load_base_model
@@ -65,8 +75,14 @@ class RunSummary:
 _WARM_VOCABULARY = 20_000
 
 
-def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | ErrorRecord:
+def extract_one(
+    nlp: Language, loaded: LoadedDocument, store_in: Path | None = None
+) -> DocumentResult | DocumentRecord | ErrorRecord:
     """Extract one document; a document that fails becomes an error record.
+
+    With ``store_in`` (a result cache's folder), the result is written there part by part
+    as it is made (a long document's facts are never all in memory) and only the
+    document's record is returned; else the whole result is.
 
     The rules are meant never to fail, but one document that trips a bug must not sink
     the run: its error is recorded (kind ``extraction_error``) and the others go on.
@@ -75,10 +91,14 @@ def extract_one(nlp: Language, loaded: LoadedDocument) -> DocumentResult | Error
         # After the warm-up, the words a document adds to the vocabulary (and to the
         # tokenizer's cache) are freed when it is done, so memory does not grow with the
         # corpus; the warm-up's words, most of those of later documents, stay.
+        if store_in is not None:
+            # Read, extracted and stored part by part: a long document's text and facts are
+            # never whole in memory, and its words are freed part by part (zones).
+            parts = stream_parts(loaded.iter_text(), PART_CHARS)
+            results = iter_part_results(nlp, parts, loaded.record, warm_vocabulary=_WARM_VOCABULARY)
+            return store_parts(store_in, results)
         text = loaded.read_text()
-        if len(nlp.vocab) < _WARM_VOCABULARY:
-            return extract_document(nlp, text, loaded.record)
-        with nlp.memory_zone():
+        with nlp.memory_zone() if len(nlp.vocab) >= _WARM_VOCABULARY else nullcontext():
             return extract_document(nlp, text, loaded.record)
     except InputError as error:  # the file changed or went away since it was first read
         return ErrorRecord(path=loaded.record.path, error=error.kind, message=error.message)
@@ -102,11 +122,7 @@ def _start_worker(patterns_dir: str, base_model: str | None, store_in: Path | No
 def _extract_and_store(
     nlp: Language, loaded: LoadedDocument, store_in: Path | None
 ) -> DocumentResult | DocumentRecord | ErrorRecord:
-    outcome = extract_one(nlp, loaded)
-    if store_in is None or isinstance(outcome, ErrorRecord):
-        return outcome
-    store_result(store_in, outcome)
-    return outcome.document
+    return extract_one(nlp, loaded, store_in)
 
 
 def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | DocumentRecord | ErrorRecord:
@@ -115,8 +131,13 @@ def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | DocumentRecor
     return _extract_and_store(_worker_nlp, loaded, _worker_store_in)
 
 
+#: Documents handed to the worker pool at a time: the pool reads its input eagerly, so it
+#: gets a window, not the whole corpus.
+_POOL_WINDOW = 1024
+
+
 def iter_extractions(
-    documents: Sequence[LoadedDocument],
+    documents: Iterable[LoadedDocument],
     patterns_dir: str | Path | None = None,
     workers: int = 1,
     base_model: str | None = None,
@@ -128,19 +149,24 @@ def iter_extractions(
     if any), so the documents can be shared out among processes and the results are the
     same. With ``store_in`` (a result cache's folder), the process that made a result
     writes it there and only its document record comes back: the main process does not
-    serialise every result, which lets two workers keep two cores busy.
+    serialise every result, which lets two workers keep two cores busy. ``documents`` is
+    read lazily, so it may be a stream.
     """
     directory = str(patterns_dir_or_default(patterns_dir))
-    if workers <= 1 or len(documents) < 2:
+    stream = iter(documents)
+    window = list(islice(stream, _POOL_WINDOW)) if workers > 1 else []
+    if workers <= 1 or len(window) < 2:
         nlp = build_pipeline(directory, base_model)
-        for loaded in documents:
+        for loaded in chain(window, stream):
             yield _extract_and_store(nlp, loaded, store_in)
         return
     context = multiprocessing.get_context("spawn")
-    pool_size = min(workers, len(documents))
+    pool_size = min(workers, len(window))
     initargs = (directory, base_model, store_in)
     with context.Pool(pool_size, initializer=_start_worker, initargs=initargs) as pool:
-        yield from pool.imap(_extract_in_worker, documents, chunksize=4)
+        while window:
+            yield from pool.imap(_extract_in_worker, window, chunksize=4)
+            window = list(islice(stream, _POOL_WINDOW))
 
 
 def extract_documents(
@@ -189,32 +215,12 @@ def load_sources(
     """Read every input under ``sources``; unreadable ones become error records.
 
     Files with identical bytes are one document, named by the first path; the others
-    are listed in its ``also_at``.
+    are listed in its ``also_at``. A plain file's text is not kept (it is read again
+    when extracted); :func:`run` keeps even less, in a :class:`DocumentCatalog`.
     """
-    loaded: dict[str, LoadedDocument] = {}
-    also_at: dict[str, list[str]] = {}
-    errors: list[ErrorRecord] = []
-    for source in find_sources(sources):
-        try:
-            document = load_document(source, max_bytes)
-        except InputError as error:
-            errors.append(error_record(source, error))
-            continue
-        sha = document.record.sha256
-        if sha in loaded:
-            also_at[sha].append(document.record.path)
-        else:
-            # A plain file's text is read again when it is extracted, so that a corpus's
-            # texts are never all in memory; an HTML page keeps its main text (small, and
-            # costly to extract twice).
-            kept_text = document.text if document.record.text_path else None
-            loaded[sha] = LoadedDocument(document.record, kept_text, document.source)
-            also_at[sha] = []
-    documents = [
-        LoadedDocument(doc.record.model_copy(update={"also_at": also_at[sha]}), doc.text, doc.source)
-        for sha, doc in loaded.items()
-    ]
-    return documents, errors
+    with DocumentCatalog() as catalog:
+        errors = catalog.read_sources(sources, max_bytes)
+        return list(catalog.loaded()), errors
 
 
 class OutputLocationError(ValueError):
@@ -257,92 +263,108 @@ def run(
     patterns = cached_patterns(Path(directory))  # a bad pattern stops the run before any document is read
     if base_model:
         load_base_model(base_model)  # a missing model stops the run before any document is read
-    documents, errors = load_sources(sources, max_bytes)
-    fingerprint = pipeline_fingerprint() + base_model_identity(base_model)
-    cache = ResultCache(out, fingerprint, patterns.digest, full=full)
-    summary = RunSummary()
-    kept: dict[str, DocumentRecord] = {}  # sha256 -> the document record of this run
-    to_extract: list[LoadedDocument] = []
-    for loaded in documents:
-        record = loaded.record
-        previous = cache.previous.get(record.doc_id)
-        if previous is None:
-            summary.new += 1
-        elif previous.sha256 != record.sha256:
-            summary.changed += 1
-        else:
-            summary.unchanged += 1
-        cached = cache.get(record.sha256)
-        if cached is not None:
-            # Found by content: it keeps what extraction read (title, date) and takes the current names.
-            kept[record.sha256] = record.model_copy(
-                update={"title": cached.document.title, "published": cached.document.published}
-            )
-        else:
-            to_extract.append(loaded)
-    current = {loaded.record.doc_id for loaded in documents}
-    for doc_id, entry in sorted(cache.previous.items()):
-        if doc_id in current:
-            continue
-        missing = cache.get(entry.sha256) if keep_missing else None
-        if missing is not None:
-            kept[entry.sha256] = missing.document
-        else:
-            summary.removed += 1
-    if on_total is not None:
-        on_total(len(to_extract))
-    # Each new result goes to the cache at once: memory holds one document's result at a time.
-    for outcome in iter_extractions(to_extract, directory, workers, base_model, store_in=cache.results_dir):
-        if isinstance(outcome, ErrorRecord):
-            errors.append(outcome)
-        elif isinstance(outcome, DocumentRecord):
-            kept[outcome.sha256] = outcome
-            summary.extracted += 1
-        if on_progress is not None:
-            on_progress(1)
-    documents_in_order = sorted(kept.values(), key=lambda record: record.doc_id)
+    # The documents are kept on disk, not as objects: a document costs a row, not kilobytes.
+    with DocumentCatalog() as catalog:
+        errors = catalog.read_sources(sources, max_bytes)
+        fingerprint = pipeline_fingerprint() + base_model_identity(base_model)
+        cache = ResultCache(out, fingerprint, patterns.digest, full=full)
+        summary = RunSummary()
+        for loaded in catalog.loaded():
+            record = loaded.record
+            previous = cache.previous.get(record.doc_id)
+            if previous is None:
+                summary.new += 1
+            elif previous.sha256 != record.sha256:
+                summary.changed += 1
+            else:
+                summary.unchanged += 1
+            cached = cache.get(record.sha256)
+            if cached is not None:
+                # Found by content: it keeps what extraction read (title, date) and takes the current names.
+                catalog.keep(
+                    record.model_copy(update={"title": cached.document.title, "published": cached.document.published})
+                )
+            else:
+                catalog.mark_pending(record.sha256)
+        for doc_id, entry in sorted(cache.previous.items()):
+            if catalog.is_loaded_id(doc_id):
+                continue
+            missing = cache.get(entry.sha256) if keep_missing else None
+            if missing is not None:
+                catalog.keep(missing.document)
+            else:
+                summary.removed += 1
+        if on_total is not None:
+            on_total(catalog.pending_count())
+        # Each new result goes to the cache at once: memory holds one document's result at a time.
+        to_extract = catalog.loaded(pending=True)
+        for outcome in iter_extractions(to_extract, directory, workers, base_model, store_in=cache.results_dir):
+            if isinstance(outcome, ErrorRecord):
+                errors.append(outcome)
+            elif isinstance(outcome, DocumentRecord):
+                catalog.keep(outcome)
+                summary.extracted += 1
+            if on_progress is not None:
+                on_progress(1)
 
-    def results() -> Iterator[DocumentResult]:
-        for record in documents_in_order:
-            result = cache.load(record.sha256)
-            yield result if result.document == record else result.model_copy(update={"document": record})
+        def results() -> Iterator[StoredResult]:
+            for record in catalog.kept():
+                yield cache.load(record.sha256).with_document(record)
 
-    counts = write_outputs(out, results, errors)
-    cache.commit(documents_in_order)
-    summary.documents = len(documents_in_order)
-    summary.people, summary.roles, summary.dates, summary.statements = counts
-    summary.errors = errors
-    return summary
+        counts = write_outputs(out, results, errors)
+        cache.commit(catalog.kept(), catalog.is_kept)
+        summary.documents = catalog.kept_count()
+        summary.people, summary.roles, summary.dates, summary.statements = counts
+        summary.errors = errors
+        return summary
 
 
 def write_outputs(
-    out: Path, results: Callable[[], Iterable[DocumentResult]], errors: list[ErrorRecord]
+    out: Path, results: Callable[[], Iterable[StoredResult]], errors: list[ErrorRecord]
 ) -> tuple[int, int, int, int]:
     """Write the six output files of the contract, each replaced whole.
 
-    Two passes over the results, one document at a time: the first gathers the people,
-    the second writes each document's records. Returns the numbers of people, roles,
-    dates and statements.
+    Two passes over the results, one document at a time and each document one part at a
+    time: the first gathers the people, the second writes each document's records.
+    Returns the numbers of people, roles, dates and statements.
     """
     with PeopleIndex() as index:
         for result in results():
-            index.add(result)
+            keys: dict[str, str] = {}
+            for part in result.parts():
+                keys.update(people_keys(part.people))  # a part's people are first named in it or before
+                index.add_people(keys, part.people)
+                index.add_mentions(result.document.doc_id, TextWindow(part.text, part.start), keys, part.mentions)
         roles = dates = statements = people = 0
         with atomic_files(out, OUTPUT_FILES) as streams:
             for result in results():
-                streams["documents.jsonl"].write(jsonl([result.document]))
-                # Record by record: a long document has many, and none is kept after it is written.
-                for role in iter_roles(result, index):
-                    streams["roles.jsonl"].write(jsonl([role]))
-                    roles += 1
-                for date in iter_dates(result):
-                    streams["dates.jsonl"].write(jsonl([date]))
-                    dates += 1
-                for statement in iter_statements(result, index):
-                    streams["statements.jsonl"].write(jsonl([statement]))
-                    statements += 1
-                if result.document.text_path:  # the text an HTML page's offsets refer to
-                    write_files_atomically(out / TEXTS_DIR, {Path(result.document.text_path).name: result.text})
+                document = result.document
+                streams["documents.jsonl"].write(jsonl([document]))
+                keys = {}
+                with ExitStack() as stack:
+                    text_stream = None
+                    if document.text_path:  # the text an HTML page's offsets refer to
+                        name = Path(document.text_path).name
+                        text_stream = stack.enter_context(atomic_files(out / TEXTS_DIR, [name]))[name]
+                    # Part by part, record by record: a long document has many, and none is
+                    # kept after it is written. A part's records lie in it, so the order is
+                    # that of the whole document.
+                    for part in result.parts():
+                        keys.update(people_keys(part.people))
+                        window = TextWindow(part.text, part.start)
+                        ordered_roles = sorted(part.roles, key=role_order)
+                        for role in role_records(document, window, keys, ordered_roles, index):
+                            streams["roles.jsonl"].write(jsonl([role]))
+                            roles += 1
+                        for date in date_records(document, window, part.dates):
+                            streams["dates.jsonl"].write(jsonl([date]))
+                            dates += 1
+                        ordered = sorted(part.statements, key=statement_order)
+                        for statement in statement_records(document, window, keys, ordered, index):
+                            streams["statements.jsonl"].write(jsonl([statement]))
+                            statements += 1
+                        if text_stream is not None:
+                            text_stream.write(part.text)
             for person in index.people():  # one at a time
                 streams["people.jsonl"].write(jsonl([person]))
                 people += 1
