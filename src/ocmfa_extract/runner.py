@@ -164,9 +164,14 @@ def iter_extractions(
     pool_size = min(workers, len(window))
     initargs = (directory, base_model, store_in)
     with context.Pool(pool_size, initializer=_start_worker, initargs=initargs) as pool:
-        while window:
-            yield from pool.imap(_extract_in_worker, window, chunksize=4)
+        # The next window is handed to the pool before this one's outcomes are read, so
+        # the workers never wait for the main process between windows.
+        pending = pool.imap(_extract_in_worker, window, chunksize=4)
+        while pending is not None:
             window = list(islice(stream, _POOL_WINDOW))
+            following = pool.imap(_extract_in_worker, window, chunksize=4) if window else None
+            yield from pending
+            pending = following
 
 
 def extract_documents(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 HONORIFICS: frozenset[str] = frozenset({"mr", "mrs", "ms", "miss", "dr", "madam", "madame", "sir"})
 
@@ -21,6 +22,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=16_384)  # asked for every mention as it is found, and for every person twice when written
 def name_key(name: str) -> str:
     """Return the comparison key of a person's name.
 
