@@ -101,14 +101,24 @@ def seeds_as_one_text(root: Path) -> str:
     return "\n\n".join(path.read_text(encoding="utf-8") for path in sorted((root / "seeds").glob("*.txt")))
 
 
-@pytest.mark.parametrize("roles_in_memory", [2000, 0], ids=["roles-in-memory", "roles-on-disk"])
+@pytest.mark.parametrize(
+    ("roles_in_memory", "spill_in_memory"),
+    [(2000, 1 << 20), (0, 1 << 20), (2000, 100)],
+    ids=["roles-in-memory", "roles-on-disk", "parts-spilled-to-disk"],
+)
 def test_a_result_stored_part_by_part_writes_the_records_of_the_joined_result(
-    nlp: Language, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, roles_in_memory: int
+    nlp: Language,
+    root: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    roles_in_memory: int,
+    spill_in_memory: int,
 ):
     from ocmfa_extract import cache
     from ocmfa_extract.cache import read_stored, store_parts
 
     monkeypatch.setattr(cache, "_ROLES_IN_MEMORY", roles_in_memory)  # 0: merged person by person on disk
+    monkeypatch.setattr(cache, "_SPILL_IN_MEMORY", spill_in_memory)  # 100: the parts wait in a file
     from ocmfa_extract.corpus import build_records
     from ocmfa_extract.extract import iter_parts
     from ocmfa_extract.io import jsonl

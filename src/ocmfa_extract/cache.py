@@ -271,6 +271,8 @@ class _RoleStore:
 
 #: Roles of one document held as objects before they go to disk.
 _ROLES_IN_MEMORY = 2_000
+#: Characters of a document's stored parts held in memory before they go to a temporary file.
+_SPILL_IN_MEMORY = 1 << 20
 
 
 def store_parts(results_dir: Path, parts: Iterable[tuple[int, DocumentResult]]) -> DocumentRecord:
@@ -290,7 +292,8 @@ def store_parts(results_dir: Path, parts: Iterable[tuple[int, DocumentResult]]) 
     results_dir.mkdir(parents=True, exist_ok=True)
     with (
         closing(_RoleStore()) as roles,
-        tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=results_dir) as spill,
+        # In memory up to a size, on disk past it: most documents are one short part.
+        tempfile.SpooledTemporaryFile(_SPILL_IN_MEMORY, "w+", encoding="utf-8", newline="\n", dir=results_dir) as spill,
     ):
         for offset, part in parts:
             if offset != chars:  # the parts must cover the text, in order
