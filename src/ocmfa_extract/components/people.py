@@ -26,7 +26,6 @@ from functools import lru_cache, partial
 from typing import Any
 
 import numpy
-from spacy.attrs import LOWER, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -96,13 +95,10 @@ def resolve_pronouns(doc: Doc, mentions: list[Span], author: str | None) -> list
     father, X, ran a shop. She graduated ..." refers to Yoon, not to the father.
     """
     mention_at = {mention.start: mention for mention in mentions}
-    strings = doc.vocab.strings
-    first_person = strings["I"]
-    third_person = {strings[word] for word in _THIRD_PERSON}
     # Only mentions and pronouns matter: look at their positions, not at every token.
-    words = doc.to_array([ORTH, LOWER]).reshape(len(doc), 2)
-    third = numpy.isin(words[:, 1], list(third_person))
-    first = (words[:, 0] == first_person) if author is not None else numpy.zeros(len(doc), dtype=bool)
+    distinct, word_index = word_table(doc)
+    third = numpy.isin(word_index, [i for i, word in enumerate(distinct) if word.lower() in _THIRD_PERSON])
+    first = numpy.isin(word_index, [i for i, word in enumerate(distinct) if word == "I" and author is not None])
     pronoun_at = {int(index): bool(third[index]) for index in numpy.flatnonzero(third | first)}
     resolved: list[Span] = []
     subjects: dict[int, str] = {}  # sentence start -> key of its subject
@@ -201,6 +197,7 @@ class NameParts:
         self.lexicons = lexicons
         self.run_words = run_words
         self.kinds_of_word = lru_cache(maxsize=32_768)(self._kinds_of_word)
+        self.word_bits = lru_cache(maxsize=32_768)(self._word_bits)
 
     def install(self, vocab: Vocab) -> None:
         """Register the flags with ``vocab`` (words it already holds get them at once)."""
@@ -258,7 +255,7 @@ class NameParts:
         distinct, index = word_table(doc)
         return numpy.array([self.word_bits(word) for word in distinct], dtype="uint64")[index]
 
-    def word_bits(self, text: str) -> int:
+    def _word_bits(self, text: str) -> int:
         """One word's kind bits, plus ``_RUN_WORD`` and ``_HYPHEN`` as the flags :meth:`install` registers."""
         bits = self.kinds_of_word(text)
         if self._is_run_word(text):
