@@ -134,6 +134,8 @@ def test_a_result_stored_part_by_part_writes_the_records_of_the_joined_result(
     stored = read_stored(tmp_path / "results" / f"{'1' * 64}.jsonl")
     assert stored.header.parts == len(split_into_parts(text, 2000)) and stored.text() == text
     assert [p.key for part in stored.parts() for p in part.people] == [p.key for p in joined.people]
+    # The people pass reads the same people, texts and mentions without the other facts.
+    assert list(stored.people_parts()) == [(p.people, p.start, p.text, p.mentions) for p in stored.parts()]
     assert {p.name for part in stored.parts() for p in part.people} == {p.name for p in joined.people}
     # Streamed, part by part, the outputs are those of the result joined in memory.
     write_outputs(tmp_path / "out", lambda: [stored], [])

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -114,6 +114,25 @@ class PartFacts(BaseModel):
     statements: list[StatementFact]
 
 
+class PartMentions(BaseModel):
+    """The second line of a stored part, read for its text and mentions only (the people pass)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    start: int
+    text: str
+    mentions: list[Mention]
+
+
+class PeoplePart(NamedTuple):
+    """What the people pass reads of a stored part."""
+
+    people: list[LocalPerson]
+    start: int
+    text: str
+    mentions: list[Mention]
+
+
 class StoredPart(NamedTuple):
     """One part of a stored result, both its lines."""
 
@@ -157,14 +176,33 @@ class StoredResult:
         """
         with self.path.open(encoding="utf-8", newline="\n") as lines:
             lines.readline()  # the header
-            yield from _checked_parts(self.header, lines)
+            for known, part in _checked_parts(self.header, lines, PartFacts):
+                yield StoredPart(
+                    known.people, known.roles, part.start, part.text, part.mentions, part.dates, part.statements
+                )
+
+    def people_parts(self) -> Iterator[PeoplePart]:
+        """The parts' people, texts and mentions, in order: :meth:`parts` without the other facts.
+
+        Raises:
+            BrokenResultError: as :meth:`parts`.
+        """
+        with self.path.open(encoding="utf-8", newline="\n") as lines:
+            lines.readline()  # the header
+            for known, part in _checked_parts(self.header, lines, PartMentions):
+                yield PeoplePart(known.people, part.start, part.text, part.mentions)
 
     def text(self) -> str:
         """The whole text (for the report; a run never needs it whole)."""
         return "".join(part.text for part in self.parts())
 
 
-def _checked_parts(header: ResultHeader, lines: Iterable[str]) -> Iterator[StoredPart]:
+_Facts = TypeVar("_Facts", PartFacts, PartMentions)
+
+
+def _checked_parts(
+    header: ResultHeader, lines: Iterable[str], facts: type[_Facts]
+) -> Iterator[tuple[PartPeople, _Facts]]:
     expected = 0
     count = 0
     stream = iter(lines)
@@ -174,14 +212,14 @@ def _checked_parts(header: ResultHeader, lines: Iterable[str]) -> Iterator[Store
             raise BrokenResultError("a result's last part is cut short")
         try:
             known = PartPeople.model_validate_json(line)
-            part = PartFacts.model_validate_json(second)
+            part = facts.model_validate_json(second)
         except ValidationError as error:
             raise BrokenResultError(f"a result's part is malformed: {error.errors()[0]['msg']}") from error
         if part.start != expected:
             raise BrokenResultError(f"a result's part starts at {part.start}, not {expected}")
         expected += len(part.text)
         count += 1
-        yield StoredPart(known.people, known.roles, part.start, part.text, part.mentions, part.dates, part.statements)
+        yield known, part
     if count != header.parts or expected != header.chars:
         raise BrokenResultError(
             f"a result has {count} parts of {expected} characters, not {header.parts} of {header.chars}"

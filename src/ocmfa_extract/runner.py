@@ -336,7 +336,7 @@ def write_outputs(
     with PeopleIndex() as index:
         for result in results():
             keys: dict[str, str] = {}
-            for part in result.parts():
+            for part in result.people_parts():
                 keys.update(people_keys(part.people))  # a part's people are first named in it or before
                 index.add_people(keys, part.people)
                 index.add_mentions(result.document.doc_id, TextWindow(part.text, part.start), keys, part.mentions)
