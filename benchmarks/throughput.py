@@ -13,7 +13,11 @@ For each size it builds a synthetic corpus (benchmarks/corpus.py) and reports, i
   (it reads a few tens of KB/s; the whole 100 MB would take over an hour): its full
   pipeline, its entity recogniser alone (`ner`, which in en_core_web_sm has its own
   tok2vec), and `ocmfa-extract run --model` with it;
-- the ratios the issue sets targets for.
+- the ratios the issue sets targets for, and a table of which targets are met.
+
+With ``--repeats N`` the runs and the tokenizer passes take turns N times and the best of
+each counts (as ``timeit`` does); the tokenizer's best pass makes the ceiling high, so the
+ratio to it is not flattered by the drift of this shared machine's speed.
 """
 
 from __future__ import annotations
@@ -132,6 +136,7 @@ def main() -> None:
     parser.add_argument("--megabytes", type=float, nargs="+", default=[10, 100])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--sample-megabytes", type=float, default=1.0)
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each kind, taking turns; the best counts")
     parser.add_argument("--tokenizer-repeats", type=int, default=3, help="passes of the tokenizer; the best counts")
     args = parser.parse_args()
     model = installed_small_model()
@@ -143,8 +148,19 @@ def main() -> None:
             texts = [path.read_text(encoding="utf-8") for path in paths]
             size = sum(len(text.encode("utf-8")) for text in texts) / 1e6
             print(f"\n{size:.1f} MB, {len(texts)} documents")
-            runs = {workers: measure_run(corpus, Path(tmp) / f"out{workers}", workers) for workers in args.workers}
-            ceiling = tokenizer_seconds(texts, args.tokenizer_repeats)
+            # Runs and tokenizer passes take turns, and the best of each counts: this shared
+            # machine's speed drifts by a tenth over minutes, and both sides get the same rule.
+            runs: dict[int, Figures] = {}
+            ceiling = float("inf")
+            for _ in range(args.repeats):
+                for workers in args.workers:
+                    figures = measure_run(corpus, Path(tmp) / f"out{workers}", workers)
+                    best = runs.get(workers)
+                    runs[workers] = Figures(
+                        min(figures.seconds, best.seconds if best else figures.seconds),
+                        max(figures.peak_mb or 0.0, (best.peak_mb or 0.0) if best else 0.0),
+                    )
+                ceiling = min(ceiling, tokenizer_seconds(texts, args.tokenizer_repeats))
             del texts
             print(f"  tokenizer alone        : {rate(size, ceiling)}  {len(paths) / ceiling:8.1f} docs/s")
             for workers, figures in runs.items():
