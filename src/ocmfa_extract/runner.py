@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import chain, islice
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 from spacy.language import Language
@@ -136,12 +137,31 @@ def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | DocumentRecor
 _POOL_WINDOW = 1024
 
 
+@contextmanager
+def extraction_workers(
+    workers: int, patterns_dir: str | Path | None = None, base_model: str | None = None, store_in: Path | None = None
+) -> Iterator[Pool | None]:
+    """Start ``workers`` extraction processes for :func:`iter_extractions` (None when ``workers`` is 1).
+
+    Each builds its pipeline as soon as it starts, so a caller that starts them first and
+    then reads its sources does not wait for them; they are stopped on leaving.
+    """
+    if workers <= 1:
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")
+    initargs = (str(patterns_dir_or_default(patterns_dir)), base_model, store_in)
+    with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
+        yield pool
+
+
 def iter_extractions(
     documents: Iterable[LoadedDocument],
     patterns_dir: str | Path | None = None,
     workers: int = 1,
     base_model: str | None = None,
     store_in: Path | None = None,
+    pool: Pool | None = None,
 ) -> Iterator[DocumentResult | DocumentRecord | ErrorRecord]:
     """Extract documents in ``workers`` processes, yielding each outcome in input order.
 
@@ -150,28 +170,38 @@ def iter_extractions(
     same. With ``store_in`` (a result cache's folder), the process that made a result
     writes it there and only its document record comes back: the main process does not
     serialise every result, which lets two workers keep two cores busy. ``documents`` is
-    read lazily, so it may be a stream.
+    read lazily, so it may be a stream. ``pool``, from :func:`extraction_workers` with the
+    same settings, is used instead of starting processes here.
     """
     directory = str(patterns_dir_or_default(patterns_dir))
     stream = iter(documents)
-    window = list(islice(stream, _POOL_WINDOW)) if workers > 1 else []
-    if workers <= 1 or len(window) < 2:
+    window = list(islice(stream, _POOL_WINDOW)) if workers > 1 or pool is not None else []
+    if pool is None and (workers <= 1 or len(window) < 2):
         nlp = build_pipeline(directory, base_model)
         for loaded in chain(window, stream):
             yield _extract_and_store(nlp, loaded, store_in)
         return
-    context = multiprocessing.get_context("spawn")
-    pool_size = min(workers, len(window))
-    initargs = (directory, base_model, store_in)
-    with context.Pool(pool_size, initializer=_start_worker, initargs=initargs) as pool:
-        # The next window is handed to the pool before this one's outcomes are read, so
-        # the workers never wait for the main process between windows.
-        pending = pool.imap(_extract_in_worker, window, chunksize=4)
-        while pending is not None:
-            window = list(islice(stream, _POOL_WINDOW))
-            following = pool.imap(_extract_in_worker, window, chunksize=4) if window else None
-            yield from pending
-            pending = following
+    if pool is not None:
+        yield from _extract_in_pool(pool, window, stream)
+        return
+    with extraction_workers(min(workers, len(window)), directory, base_model, store_in) as own_pool:
+        if own_pool is None:  # not reached: two workers at least here
+            raise RuntimeError("no extraction workers for a run of several documents")
+        yield from _extract_in_pool(own_pool, window, stream)
+
+
+def _extract_in_pool(
+    pool: Pool, window: list[LoadedDocument], stream: Iterator[LoadedDocument]
+) -> Iterator[DocumentResult | DocumentRecord | ErrorRecord]:
+    """Outcomes of ``window`` then of the rest of ``stream``, one window of documents at a time, in order."""
+    # The next window is handed to the pool before this one's outcomes are read, so the
+    # workers never wait for the main process between windows.
+    pending = pool.imap(_extract_in_worker, window, chunksize=4) if window else None
+    while pending is not None:
+        window = list(islice(stream, _POOL_WINDOW))
+        following = pool.imap(_extract_in_worker, window, chunksize=4) if window else None
+        yield from pending
+        pending = following
 
 
 def extract_documents(
@@ -268,11 +298,15 @@ def run(
     patterns = cached_patterns(Path(directory))  # a bad pattern stops the run before any document is read
     if base_model:
         load_base_model(base_model)  # a missing model stops the run before any document is read
+    fingerprint = pipeline_fingerprint() + base_model_identity(base_model)
+    cache = ResultCache(out, fingerprint, patterns.digest, full=full)
     # The documents are kept on disk, not as objects: a document costs a row, not kilobytes.
-    with DocumentCatalog() as catalog:
+    # Worker processes start first and build their pipelines while the sources are read.
+    with (
+        DocumentCatalog() as catalog,
+        extraction_workers(workers, directory, base_model, cache.results_dir) as pool,
+    ):
         errors = catalog.read_sources(sources, max_bytes)
-        fingerprint = pipeline_fingerprint() + base_model_identity(base_model)
-        cache = ResultCache(out, fingerprint, patterns.digest, full=full)
         summary = RunSummary()
         for loaded in catalog.loaded():
             record = loaded.record
@@ -303,7 +337,8 @@ def run(
             on_total(catalog.pending_count())
         # Each new result goes to the cache at once: memory holds one document's result at a time.
         to_extract = catalog.loaded(pending=True)
-        for outcome in iter_extractions(to_extract, directory, workers, base_model, store_in=cache.results_dir):
+        extractions = iter_extractions(to_extract, directory, workers, base_model, cache.results_dir, pool)
+        for outcome in extractions:
             if isinstance(outcome, ErrorRecord):
                 errors.append(outcome)
             elif isinstance(outcome, DocumentRecord):
