@@ -38,34 +38,3 @@ def test_corpus_ids_do_not_depend_on_other_documents(patterns_dir: Path):
     assert {d.date_id for d in alone.dates} <= {d.date_id for d in together.dates}
     assert {r.role_id for r in alone.roles} <= {r.role_id for r in together.roles}
     assert alone.people[0].person_id in {p.person_id for p in together.people}
-
-
-def test_corpus_people_index_orders_by_document_not_by_arrival(nlp, root: Path):
-    """Documents are indexed as their extraction ends; people still come out in document order."""
-    from ocmfa_extract.corpus import PeopleIndex
-    from ocmfa_extract.extract import extract_document
-    from ocmfa_extract.models import DocumentRecord
-
-    results = []
-    for number, path in enumerate(sorted((root / "seeds").glob("*.txt"))):
-        record = DocumentRecord(
-            doc_id=path.name,
-            path=path.name,
-            sha256=f"{number:064d}",
-            title=None,
-            published=None,
-            encoding="utf-8",
-            text_path=None,
-            also_at=[],
-        )
-        results.append(extract_document(nlp, path.read_text(encoding="utf-8"), record))
-    people = []
-    for order in (results, results[::-1], results[1:] + results[:1]):
-        with PeopleIndex() as index:
-            for result in order:
-                index.add(result)
-            people.append([person.model_dump() for person in index.people()])
-    assert len(people[0]) > 10 and any(len({m["doc_id"] for m in p["mentions"]}) > 1 for p in people[0])
-    assert people[1] == people[0] and people[2] == people[0]
-    first_documents = [person["mentions"][0]["doc_id"] for person in people[0]]
-    assert first_documents == sorted(first_documents)

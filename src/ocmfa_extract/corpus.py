@@ -50,9 +50,7 @@ class PeopleIndex:
     """Who is named where, gathered over the whole corpus (the first pass).
 
     People and mentions go to a private temporary SQLite database on disk (deleted when
-    the index is closed), so memory does not grow with the corpus. Documents may be added
-    in any order (as their extraction ends): people and their mentions come out in the
-    order of the documents' ids, then of the mentions within each document.
+    the index is closed), so memory does not grow with the corpus.
     """
 
     def __init__(self) -> None:
@@ -112,23 +110,14 @@ class PeopleIndex:
     def people(self) -> Iterator[PersonRecord]:
         """One record per person, in order of first mention (offsets checked in :meth:`add`)."""
         if not self._indexed:
-            # The mentions in output order (SQLite orders text by its UTF-8 bytes, which
-            # order as code points do, as Python sorts document ids), numbered in that order.
-            self._db.execute(
-                'CREATE TABLE ordered (n INTEGER PRIMARY KEY, key TEXT, doc_id TEXT, start INT, "end" INT, text TEXT)'
-            )
-            self._db.execute(
-                'INSERT INTO ordered (key, doc_id, start, "end", text)'
-                ' SELECT key, doc_id, start, "end", text FROM mention ORDER BY doc_id, seq'
-            )
-            self._db.execute("CREATE INDEX ordered_by_key ON ordered (key, n)")
+            self._db.execute("CREATE INDEX mention_by_key ON mention (key, seq)")
             # Each person by their first mention, on disk: a large corpus has hundreds of thousands.
-            self._db.execute("CREATE TABLE person_order AS SELECT key, MIN(n) AS first FROM ordered GROUP BY key")
+            self._db.execute("CREATE TABLE person_order AS SELECT key, MIN(seq) AS first FROM mention GROUP BY key")
             self._db.execute("CREATE INDEX person_by_first ON person_order (first)")
             self._indexed = True
         for key in self._keys_by_first_mention():
             mentions = self._db.execute(
-                'SELECT doc_id, start, "end", text FROM ordered WHERE key = ? ORDER BY n', (key,)
+                'SELECT doc_id, start, "end", text FROM mention WHERE key = ? ORDER BY seq', (key,)
             ).fetchall()
             name = self.canonical(key)
             yield PersonRecord.model_validate(

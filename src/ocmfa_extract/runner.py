@@ -305,16 +305,7 @@ def run(
     with (
         DocumentCatalog() as catalog,
         extraction_workers(workers, directory, base_model, cache.results_dir) as pool,
-        PeopleIndex() as index,
     ):
-
-        def keep(record: DocumentRecord, result: StoredResult) -> None:
-            # Each document's people are indexed when it is kept (as its extraction ends),
-            # so the main process does it while the workers extract, not after them.
-            if not catalog.is_kept(record.sha256):
-                index_people(index, result.with_document(record))
-            catalog.keep(record)
-
         errors = catalog.read_sources(sources, max_bytes)
         summary = RunSummary()
         for loaded in catalog.loaded():
@@ -329,10 +320,9 @@ def run(
             cached = cache.get(record.sha256)
             if cached is not None:
                 # Found by content: it keeps what extraction read (title, date) and takes the current names.
-                kept = record.model_copy(
-                    update={"title": cached.document.title, "published": cached.document.published}
+                catalog.keep(
+                    record.model_copy(update={"title": cached.document.title, "published": cached.document.published})
                 )
-                keep(kept, cached)
             else:
                 catalog.mark_pending(record.sha256)
         for doc_id, entry in sorted(cache.previous.items()):
@@ -340,7 +330,7 @@ def run(
                 continue
             missing = cache.get(entry.sha256) if keep_missing else None
             if missing is not None:
-                keep(missing.document, missing)
+                catalog.keep(missing.document)
             else:
                 summary.removed += 1
         if on_total is not None:
@@ -352,7 +342,7 @@ def run(
             if isinstance(outcome, ErrorRecord):
                 errors.append(outcome)
             elif isinstance(outcome, DocumentRecord):
-                keep(outcome, cache.load(outcome.sha256))
+                catalog.keep(outcome)
                 summary.extracted += 1
             if on_progress is not None:
                 on_progress(1)
@@ -361,7 +351,7 @@ def run(
             for record in catalog.kept():
                 yield cache.load(record.sha256).with_document(record)
 
-        counts = write_outputs(out, results, errors, index)
+        counts = write_outputs(out, results, errors)
         cache.commit(catalog.kept(), catalog.is_kept)
         summary.documents = catalog.kept_count()
         summary.people, summary.roles, summary.dates, summary.statements = counts
@@ -369,33 +359,22 @@ def run(
         return summary
 
 
-def index_people(index: PeopleIndex, result: StoredResult) -> None:
-    """Add one stored result's people and mentions to ``index``, part by part."""
-    keys: dict[str, str] = {}
-    for part in result.people_parts():
-        keys.update(people_keys(part.people))  # a part's people are first named in it or before
-        index.add_people(keys, part.people)
-        index.add_mentions(result.document.doc_id, TextWindow(part.text, part.start), keys, part.mentions)
-
-
 def write_outputs(
-    out: Path,
-    results: Callable[[], Iterable[StoredResult]],
-    errors: list[ErrorRecord],
-    index: PeopleIndex | None = None,
+    out: Path, results: Callable[[], Iterable[StoredResult]], errors: list[ErrorRecord]
 ) -> tuple[int, int, int, int]:
     """Write the six output files of the contract, each replaced whole.
 
     Two passes over the results, one document at a time and each document one part at a
-    time: the first gathers the people (skipped when ``index`` already holds every
-    result's, see :func:`index_people`), the second writes each document's records.
+    time: the first gathers the people, the second writes each document's records.
     Returns the numbers of people, roles, dates and statements.
     """
-    with ExitStack() as own:
-        if index is None:
-            index = own.enter_context(PeopleIndex())
-            for result in results():
-                index_people(index, result)
+    with PeopleIndex() as index:
+        for result in results():
+            keys: dict[str, str] = {}
+            for part in result.people_parts():
+                keys.update(people_keys(part.people))  # a part's people are first named in it or before
+                index.add_people(keys, part.people)
+                index.add_mentions(result.document.doc_id, TextWindow(part.text, part.start), keys, part.mentions)
         roles = dates = statements = people = 0
         with atomic_files(out, OUTPUT_FILES) as streams:
             for result in results():
