@@ -190,7 +190,7 @@ class TokenRuleMatcher(_RuleMatches):
 
 
 #: At most this many rule subsets get a matcher of their own (:meth:`TokenRuleMatcher.subset`).
-_MAX_SUBSETS = 1024
+_MAX_SUBSETS = 256
 
 _PREDICATE_ATTRS = ("ORTH", "TEXT", "LOWER")
 
