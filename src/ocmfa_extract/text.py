@@ -22,7 +22,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=16_384)  # asked for every mention as it is found, and for every person twice when written
+@lru_cache(maxsize=8_192)  # asked for every mention as it is found, and for every person twice when written
 def name_key(name: str) -> str:
     """Return the comparison key of a person's name.
 

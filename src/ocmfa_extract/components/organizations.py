@@ -51,7 +51,7 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(word.casefold() for word in words if word.casefold() not in STOP_WORDS and word != "s")
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=8_192)
 def _is_name_word(word: str) -> bool:
     """A word that can stand inside a body's name: capitalised or an acronym."""
     return (word.isalpha() and word[:1].isupper()) or bool(_ACRONYM.match(word))

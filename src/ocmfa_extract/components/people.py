@@ -188,7 +188,7 @@ class NameParts:
     """Which name parts a word may be, from the lexicons, kept as lexeme flags.
 
     :meth:`install` registers one flag a kind with the vocabulary; spaCy then asks
-    :meth:`kinds_of_word` once for each word it meets, and ``token._.ocmfa_<kind>`` and
+    :meth:`word_bits` once for each word it meets, and ``token._.ocmfa_<kind>`` and
     the people patterns read the flags.
     """
 
@@ -196,8 +196,9 @@ class NameParts:
         """Use ``lexicons``; ``run_words`` are the words people patterns name literally."""
         self.lexicons = lexicons
         self.run_words = run_words
-        self.kinds_of_word = lru_cache(maxsize=32_768)(self._kinds_of_word)
-        self.word_bits = lru_cache(maxsize=32_768)(self._word_bits)
+        # One bounded cache: the flags ask once per new word, the rules once per distinct
+        # word of each document; the frequent words stay in it.
+        self.word_bits = lru_cache(maxsize=16_384)(self._word_bits)
 
     def install(self, vocab: Vocab) -> None:
         """Register the flags with ``vocab`` (words it already holds get them at once)."""
@@ -207,9 +208,9 @@ class NameParts:
         vocab.add_flag(lambda text: text == "-", flag_id=_HYPHEN_FLAG)
 
     def _has_kind(self, bit: int, text: str) -> bool:
-        return bool(self.kinds_of_word(text) & bit)
+        return bool(self.word_bits(text) & bit)
 
-    def _kinds_of_word(self, text: str) -> int:
+    def kinds_of_word(self, text: str) -> int:
         """The kind bits of one word."""
         lexicons = self.lexicons
         bits = 0

@@ -304,7 +304,7 @@ class CandidateRuns:
 
     def __init__(self, member: Callable[[str], bool], anchor: Callable[[str], bool]) -> None:
         """Use ``member`` and ``anchor``, two tests of a word's text."""
-        self._marks = lru_cache(maxsize=65_536)(lambda word: (member(word), anchor(word)))
+        self._marks = lru_cache(maxsize=16_384)(lambda word: (member(word), anchor(word)))
 
     def runs(self, doc: Doc) -> list[tuple[int, int]]:
         """The maximal runs of member tokens that hold an anchor, as ``(start, end)`` token offsets."""
