@@ -75,8 +75,9 @@ class _RuleMatches:
         """Register ``rule`` and return its matcher key."""
         label, rule_id = rule["label"], rule.get("id", "")
         key = f"{label}|{rule_id}"
-        self.rule_of[self.strings.add(key)] = (label, rule_id)
-        self._order[self.strings.add(key)] = (self.strings.add(label), self.strings.add(rule_id))
+        key_hash = self.strings.add(key)
+        self.rule_of[key_hash] = (label, rule_id)
+        self._order[key_hash] = (self.strings.add(label), self.strings.add(rule_id))
         return key
 
     def _spans(self, doc: Doc, found: set[tuple[int, int, int]]) -> list[Span]:
