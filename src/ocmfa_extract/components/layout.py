@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy
 from spacy.attrs import ORTH, SENT_START
@@ -141,26 +143,33 @@ def word_table(doc: Doc) -> tuple[list[str], numpy.ndarray]:
     return table
 
 
+def per_token(doc: Doc, value_of: Callable[[str], Any], dtype: Any = bool) -> numpy.ndarray:
+    """``value_of(text)`` for every token of ``doc``, asked once per distinct word (:func:`word_table`)."""
+    distinct, index = word_table(doc)
+    return numpy.array([value_of(word) for word in distinct], dtype=dtype)[index]
+
+
 def token_words(doc: Doc) -> list[str]:
     """The text of every token of ``doc``, read once and kept.
 
     The rules look at neighbouring words many times per document; ``doc[i].text`` makes
     a ``Token`` object at each look, a list item does not.
     """
-    words = doc._.ocmfa_words
-    if words is None:
-        distinct, index = word_table(doc)
-        words = doc._.ocmfa_words = numpy.array(distinct, dtype=object)[index].tolist()
-    return words
+    if doc._.ocmfa_words is None:
+        doc._.ocmfa_words = per_token(doc, str, object).tolist()
+    return doc._.ocmfa_words
 
 
 def token_lowers(doc: Doc) -> list[str]:
     """The lower-case text of every token of ``doc`` (``token.lower_``), read once and kept."""
-    lowers = doc._.ocmfa_lowers
-    if lowers is None:
-        distinct, index = word_table(doc)
-        lowers = doc._.ocmfa_lowers = numpy.array([word.lower() for word in distinct], dtype=object)[index].tolist()
-    return lowers
+    if doc._.ocmfa_lowers is None:
+        doc._.ocmfa_lowers = per_token(doc, str.lower, object).tolist()
+    return doc._.ocmfa_lowers
+
+
+def span_text(text: str, span: Span) -> str:
+    """The text of ``span`` sliced from its document's ``text`` (``span.text`` joins its tokens)."""
+    return text[span.start_char : span.end_char]
 
 
 def sentences(doc: Doc) -> list[Span]:
@@ -279,8 +288,7 @@ def _set_sentence_starts(doc: Doc) -> list[int]:
     (``Doc.from_array``): this runs over every token of every document. Returns the
     indices of the starting tokens.
     """
-    distinct, index = word_table(doc)
-    classes = numpy.array([_boundary_class(word) for word in distinct], dtype=numpy.int64)[index]
+    classes = per_token(doc, _boundary_class, numpy.int64)
     words = numpy.flatnonzero((classes & _SPACE) == 0)  # the tokens that are not whitespace
     word_classes = classes[words]
     breaks_up_to = numpy.cumsum((classes & _BREAK) != 0)

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 
 from ..patterns import Patterns
 from .dates import DATES_KEY
-from .layout import document_text, token_lowers, token_words
+from .layout import document_text, span_text, token_lowers, token_words
 from .people import PEOPLE_KEY
 from .rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
 
@@ -175,7 +175,7 @@ class OrganizationsComponent:
         seen_full: list[str] = []
         subject = doc._.ocmfa_subject
         for mention in mentions:
-            text = doc_text[mention.start_char : mention.end_char]  # ``mention.text`` joins its tokens
+            text = span_text(doc_text, mention)
             if mention.label_ == "ACRONYM":
                 target = acronyms[text]
             else:

@@ -35,7 +35,7 @@ from spacy.vocab import Vocab
 
 from ..patterns import NAME_PART_KINDS, Patterns
 from ..text import name_key, strip_accents
-from .layout import document_text, sentence_of, token_words, word_table
+from .layout import document_text, per_token, sentence_of, span_text, token_words
 from .rules import LEXEME_FLAGS, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
 
 PEOPLE_KEY = "ocmfa_people"
@@ -96,9 +96,8 @@ def resolve_pronouns(doc: Doc, mentions: list[Span], author: str | None) -> list
     """
     mention_at = {mention.start: mention for mention in mentions}
     # Only mentions and pronouns matter: look at their positions, not at every token.
-    distinct, word_index = word_table(doc)
-    third = numpy.isin(word_index, [i for i, word in enumerate(distinct) if word.lower() in _THIRD_PERSON])
-    first = numpy.isin(word_index, [i for i, word in enumerate(distinct) if word == "I" and author is not None])
+    third = per_token(doc, lambda word: word.lower() in _THIRD_PERSON)
+    first = per_token(doc, lambda word: word == "I" and author is not None)
     pronoun_at = {int(index): bool(third[index]) for index in numpy.flatnonzero(third | first)}
     resolved: list[Span] = []
     subjects: dict[int, str] = {}  # sentence start -> key of its subject
@@ -253,8 +252,7 @@ class NameParts:
         The same bits as the lexeme flags, worked out once per distinct word of the
         document (reading a dozen flags of every token costs more).
         """
-        distinct, index = word_table(doc)
-        return numpy.array([self.word_bits(word) for word in distinct], dtype="uint64")[index]
+        return per_token(doc, self.word_bits, numpy.uint64)
 
     def _word_bits(self, text: str) -> int:
         """One word's kind bits, plus ``_RUN_WORD`` and ``_HYPHEN`` as the flags :meth:`install` registers."""
@@ -514,26 +512,23 @@ class PeopleComponent:
         """
         words, text = token_words(doc), document_text(doc)
 
-        def text_of(span: Span) -> str:
-            return text[span.start_char : span.end_char]  # ``span.text`` joins its tokens
-
         full_names = [span for span in names if len(span) > 1]
         # "Mr Ao Ieong" after "Ao Ieong Kin Fai": the start of a longer name is that name.
         longer: dict[tuple[str, ...], str] = {}  # every proper prefix of a name -> that name's key
         for span in sorted(full_names, key=len):
             name_words = tuple(words[span.start : span.end])
             for cut in range(2, len(name_words)):
-                longer[name_words[:cut]] = name_key(text_of(span))
+                longer[name_words[:cut]] = name_key(span_text(text, span))
         by_surname: dict[str, list[tuple[int, str]]] = {}
         mentions: list[Span] = []
         for span in full_names:
-            key = longer.get(tuple(words[span.start : span.end]), name_key(text_of(span)))
+            key = longer.get(tuple(words[span.start : span.end]), name_key(span_text(text, span)))
             mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=key))
             by_surname.setdefault(self._surname(span, bits, words, text), []).append((span.start, key))
         title = doc._.ocmfa_layout.title
         main_person = next(
             (
-                name_key(text_of(s))
+                name_key(span_text(text, s))
                 for s in full_names
                 if title and (s.start_char, s.end_char) == (title.start, title.end)
             ),
@@ -543,16 +538,15 @@ class PeopleComponent:
         single_words = {span.start: span for span in names if len(span) == 1}
         # Only tokens that open a family name, or a one-word name, can add a mention.
         openers = {word for surname in by_surname for word in (surname, surname.split("-")[0])}
-        distinct, word_index = word_table(doc)
-        opening = numpy.flatnonzero(numpy.isin(word_index, [i for i, word in enumerate(distinct) if word in openers]))
+        opening = numpy.flatnonzero(per_token(doc, openers.__contains__))
         positions = sorted(set(opening.tolist()) | single_words.keys())
         for index in positions:
             if index in taken:
                 continue
             # A family name is one word, or three with a hyphen ("Al-Mansouri").
-            length = 3 if text_of(doc[index : index + 3]) in by_surname and index + 2 not in taken else 1
+            length = 3 if span_text(text, doc[index : index + 3]) in by_surname and index + 2 not in taken else 1
             surname = doc[index : index + length]
-            surname_text = text_of(surname)
+            surname_text = span_text(text, surname)
             before = int(bits[index - 1]) if index > 0 else 0
             after = int(bits[surname.end]) if surname.end < len(doc) else 0
             if surname_text in by_surname:
@@ -565,7 +559,14 @@ class PeopleComponent:
             elif index in single_words:
                 span = single_words[index]
                 mentions.append(
-                    Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=name_key(text_of(span)))
+                    Span(
+                        doc,
+                        span.start,
+                        span.end,
+                        label="PERSON",
+                        span_id=span.id_,
+                        kb_id=name_key(span_text(text, span)),
+                    )
                 )
         return sorted(mentions)
 
@@ -583,8 +584,7 @@ class PeopleComponent:
         if span.id_ in _SURNAME_FIRST_RULES or chinese_order:
             return words[span.start]
         if len(span) >= 4 and words[span.end - 2] == "-":
-            hyphenated = span[-3:]
-            return text[hyphenated.start_char : hyphenated.end_char]  # "Al-Mansouri", "Lloyd-Jones"
+            return span_text(text, span[-3:])  # "Al-Mansouri", "Lloyd-Jones"
         return words[span.end - 1]
 
     @staticmethod
@@ -605,4 +605,4 @@ class PeopleComponent:
         forms = [
             span[1:] if kinds[span.start] & KIND_BITS["honorific"] else span for span in mentions
         ]  # without "Mr", "Dr"
-        return max((text[form.start_char : form.end_char] for form in forms), key=len)
+        return max((span_text(text, form) for form in forms), key=len)

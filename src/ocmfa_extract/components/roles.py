@@ -36,7 +36,7 @@ from spacy.util import filter_spans
 from ..facts import RoleFact
 from ..patterns import Patterns
 from .dates import DATES_KEY
-from .layout import InfoboxField, document_text, sentence_of, sentences, token_lowers, token_words, word_table
+from .layout import InfoboxField, document_text, per_token, sentence_of, sentences, token_lowers, token_words
 from .organizations import ORGS_KEY, content_words
 from .people import PEOPLE_KEY, PRONOUNS_KEY
 from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
@@ -182,9 +182,8 @@ class _DocRoles:
         self.dates = list(doc.spans[DATES_KEY])
         self.date_tokens = {i for span in self.dates for i in range(span.start, span.end)}
         self.dates_by_token = RangeIndex(self.dates, lambda span: span.start)
-        distinct, word_index = word_table(doc)
-        verb_words = [i for i, word in enumerate(distinct) if word.lower() in _TENURE_EVENT_VERBS]
-        self.event_verbs = RangeIndex(numpy.flatnonzero(numpy.isin(word_index, verb_words)).tolist(), lambda i: i)
+        verbs = per_token(doc, lambda word: word.lower() in _TENURE_EVENT_VERBS)
+        self.event_verbs = RangeIndex(numpy.flatnonzero(verbs).tolist(), lambda i: i)
         self.dates_by_char = RangeIndex(self.dates, lambda span: span.start_char)
         self.people_by_char = RangeIndex(doc.spans[PEOPLE_KEY], lambda span: span.start_char)
         self.ranks = {span.start for span in title_matches if span.label_ == "RANK"}

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..patterns import Patterns, load_patterns
-from .layout import word_table
+from .layout import per_token
 
 DEFAULT_PATTERNS_DIR = Path("patterns")
 
@@ -305,13 +305,12 @@ class CandidateRuns:
 
     def __init__(self, member: Callable[[str], bool], anchor: Callable[[str], bool]) -> None:
         """Use ``member`` and ``anchor``, two tests of a word's text."""
-        self._marks = lru_cache(maxsize=16_384)(lambda word: (member(word), anchor(word)))
+        self.member = lru_cache(maxsize=8_192)(member)
+        self.anchor = lru_cache(maxsize=8_192)(anchor)
 
     def runs(self, doc: Doc) -> list[tuple[int, int]]:
         """The maximal runs of member tokens that hold an anchor, as ``(start, end)`` token offsets."""
-        distinct, index = word_table(doc)
-        marks = numpy.array([self._marks(word) for word in distinct], dtype=bool).reshape(-1, 2)[index]
-        return word_runs(marks[:, 0], marks[:, 1])
+        return word_runs(per_token(doc, self.member), per_token(doc, self.anchor))
 
 
 T = TypeVar("T")
