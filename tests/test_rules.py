@@ -113,3 +113,11 @@ def test_rules_phrase_matcher_finds_what_span_ruler_finds(text: str) -> None:
     found = [(span.start, span.end, span.label_, span.id_) for span in PhraseRuleMatcher(nlp, rules).match(doc)]
     assert found == expected
     assert bool(found) == bool(text)
+
+
+def test_rules_compile_predicates_turns_named_extensions_into_their_flags() -> None:
+    nlp = spacy.blank("en")
+    pattern = [{"_": {"ocmfa_cap": True, "other": 1}, "OP": "+"}, {"_": {"ocmfa_kin": False}}]
+    compiled = compile_predicates(nlp.vocab, [pattern], range(0), {"ocmfa_cap": 45, "ocmfa_kin": 46})
+    assert compiled == [[{"FLAG45": True, "_": {"other": 1}, "OP": "+"}, {"FLAG46": False}]]
+    assert pattern[0]["_"] == {"ocmfa_cap": True, "other": 1}  # the rules as loaded are left alone

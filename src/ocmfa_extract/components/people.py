@@ -342,22 +342,6 @@ class RunFilter:
         return kept, patterns
 
 
-def flag_pattern(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A people pattern with each ``{"_": {"ocmfa_<kind>": true}}`` turned into its lexeme flag.
-
-    The patterns are written (and validated when loaded) with the readable extension
-    attributes; the matcher is given the flags, which it reads without Python calls.
-    """
-    translated: list[dict[str, Any]] = []
-    for spec in pattern:
-        spec = dict(spec)
-        for name, value in spec.pop("_", {}).items():
-            kind = name.removeprefix("ocmfa_")
-            spec[f"FLAG{KIND_FLAGS[kind]}"] = value
-        translated.append(spec)
-    return translated
-
-
 @Language.factory(
     "ocmfa_people",
     assigns=["doc.spans", "doc._.ocmfa_people"],
@@ -378,8 +362,13 @@ class PeopleComponent:
         self.street_prefixes = patterns.lexicon("street_prefixes")
         self.name_parts = NameParts(self.lexicons, literal_words(patterns.rules["people"]))
         self.name_parts.install(nlp.vocab)
-        flagged = [{**rule, "pattern": flag_pattern(rule["pattern"])} for rule in patterns.rules["people"]]
-        self.rules = TokenRuleMatcher(nlp, flagged, validate=False, predicate_flags=LEXEME_FLAGS["people_predicates"])
+        # The patterns name the kinds as ``_.ocmfa_<kind>``; the matcher reads their flags.
+        self.rules = TokenRuleMatcher(
+            nlp,
+            patterns.rules["people"],
+            predicate_flags=LEXEME_FLAGS["people_predicates"],
+            extension_flags={f"ocmfa_{kind}": flag for kind, flag in KIND_FLAGS.items()},
+        )
         self.run_filter = RunFilter([rule["pattern"] for rule in patterns.rules["people"]])
         self.shortest = min(
             sum(spec.get("OP") not in {"?", "*"} for spec in rule["pattern"]) for rule in patterns.rules["people"]

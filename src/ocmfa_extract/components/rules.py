@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -121,7 +121,8 @@ class TokenRuleMatcher(_RuleMatches):
     Given ``predicate_flags``, each ``REGEX`` or ``IN`` test on a token's ``ORTH``,
     ``TEXT`` or ``LOWER`` becomes a lexeme flag (:func:`compile_predicates`): spaCy
     computes it once per word, and the matcher reads it in its compiled loop instead of
-    calling a Python predicate on every token it tries.
+    calling a Python predicate on every token it tries. ``extension_flags`` does the same
+    for extension attributes that a component keeps as lexeme flags.
     """
 
     def __init__(
@@ -131,6 +132,7 @@ class TokenRuleMatcher(_RuleMatches):
         *,
         validate: bool = True,
         predicate_flags: range = range(0),
+        extension_flags: Mapping[str, int] | None = None,
     ) -> None:
         """Add every rule of ``rules`` (token patterns only), validated by spaCy unless ``validate`` is false."""
         # The patterns are checked as written; the flags that replace their predicates
@@ -142,7 +144,7 @@ class TokenRuleMatcher(_RuleMatches):
                 raise ValueError(f"rule {rule.get('id')!r}: {'; '.join(problems)}")
         super().__init__(nlp)
         self.vocab = nlp.vocab
-        patterns = compile_predicates(nlp.vocab, [rule["pattern"] for rule in rules], predicate_flags)
+        patterns = compile_predicates(nlp.vocab, [rule["pattern"] for rule in rules], predicate_flags, extension_flags)
         self._compiled = [(self._key(rule), pattern) for rule, pattern in zip(rules, patterns, strict=True)]
         self.matcher = self._matcher_of(range(len(rules)))
         self._subsets: dict[tuple[int, ...], Matcher] = {}  # rule indices -> a matcher of those rules only
@@ -207,15 +209,21 @@ def _predicate_flag(attr: str, test: str, value: Any) -> Callable[[str], bool]:
 
 
 def compile_predicates(
-    vocab: Vocab, patterns: list[list[dict[str, Any]]], flag_ids: range
+    vocab: Vocab,
+    patterns: list[list[dict[str, Any]]],
+    flag_ids: range,
+    extension_flags: Mapping[str, int] | None = None,
 ) -> list[list[dict[str, Any]]]:
-    r"""``patterns`` with their ``REGEX``/``IN`` tests on the text turned into lexeme flags.
+    r"""``patterns`` with their tests on the word turned into lexeme flags.
 
     ``{"TEXT": {"REGEX": "^[A-Z]\\.$"}}`` becomes ``{"FLAG19": true}`` with flag 19 set on
     every word the regex finds a match in; the same test in several patterns shares one
     flag. A test on a token attribute that is not the word's own text (``NORM``,
     ``LENGTH``, ...) is kept as it is, and so are tests beyond the ``flag_ids`` given.
+    An extension attribute that ``extension_flags`` names (``{"_": {"ocmfa_cap": true}}``,
+    a flag some component registered) becomes that flag.
     """
+    extension_flags = extension_flags or {}
     flag_of: dict[tuple[str, str, str], int] = {}
     free = iter(flag_ids)
     compiled: list[list[dict[str, Any]]] = []
@@ -223,6 +231,11 @@ def compile_predicates(
         translated: list[dict[str, Any]] = []
         for spec in pattern:
             spec = dict(spec)
+            extensions = dict(spec.pop("_", {}))
+            for name in [name for name in extensions if name in extension_flags]:
+                spec[f"FLAG{extension_flags[name]}"] = extensions.pop(name)
+            if extensions:
+                spec["_"] = extensions
             for attr in _PREDICATE_ATTRS:
                 value = spec.get(attr)
                 if not (isinstance(value, dict) and len(value) == 1 and next(iter(value)) in {"REGEX", "IN"}):
