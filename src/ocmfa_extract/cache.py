@@ -241,11 +241,6 @@ def read_stored(path: Path) -> StoredResult:
         raise BrokenResultError(f"a result's header is malformed: {error.errors()[0]['msg']}") from error
 
 
-def store_result(results_dir: Path, result: DocumentResult) -> None:
-    """Write one result held in memory into a cache's results folder (as one part)."""
-    store_parts(results_dir, [(0, result)])
-
-
 class _RoleStore:
     """A document's roles, merged across its parts once all are read (:func:`merge_roles`).
 

@@ -7,7 +7,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import islice
 from multiprocessing.pool import Pool
 from pathlib import Path
 
@@ -120,16 +120,10 @@ def _start_worker(patterns_dir: str, base_model: str | None, store_in: Path | No
     _worker_store_in = store_in
 
 
-def _extract_and_store(
-    nlp: Language, loaded: LoadedDocument, store_in: Path | None
-) -> DocumentResult | DocumentRecord | ErrorRecord:
-    return extract_one(nlp, loaded, store_in)
-
-
 def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | DocumentRecord | ErrorRecord:
     if _worker_nlp is None:
         raise RuntimeError("extraction worker used before _start_worker built its pipeline")
-    return _extract_and_store(_worker_nlp, loaded, _worker_store_in)
+    return extract_one(_worker_nlp, loaded, _worker_store_in)
 
 
 #: Documents handed to the worker pool at a time: the pool reads its input eagerly, so it
@@ -173,29 +167,25 @@ def iter_extractions(
     read lazily, so it may be a stream. ``pool``, from :func:`extraction_workers` with the
     same settings, is used instead of starting processes here.
     """
-    directory = str(patterns_dir_or_default(patterns_dir))
-    stream = iter(documents)
-    window = list(islice(stream, _POOL_WINDOW)) if workers > 1 or pool is not None else []
-    if pool is None and (workers <= 1 or len(window) < 2):
-        nlp = build_pipeline(directory, base_model)
-        for loaded in chain(window, stream):
-            yield _extract_and_store(nlp, loaded, store_in)
+    if pool is None and workers > 1:
+        with extraction_workers(workers, patterns_dir, base_model, store_in) as own_pool:
+            yield from iter_extractions(documents, patterns_dir, workers, base_model, store_in, own_pool)
         return
     if pool is not None:
-        yield from _extract_in_pool(pool, window, stream)
+        yield from _extract_in_pool(pool, iter(documents))
         return
-    with extraction_workers(min(workers, len(window)), directory, base_model, store_in) as own_pool:
-        if own_pool is None:  # not reached: two workers at least here
-            raise RuntimeError("no extraction workers for a run of several documents")
-        yield from _extract_in_pool(own_pool, window, stream)
+    nlp = build_pipeline(str(patterns_dir_or_default(patterns_dir)), base_model)
+    for loaded in documents:
+        yield extract_one(nlp, loaded, store_in)
 
 
 def _extract_in_pool(
-    pool: Pool, window: list[LoadedDocument], stream: Iterator[LoadedDocument]
+    pool: Pool, stream: Iterator[LoadedDocument]
 ) -> Iterator[DocumentResult | DocumentRecord | ErrorRecord]:
-    """Outcomes of ``window`` then of the rest of ``stream``, one window of documents at a time, in order."""
+    """The outcomes of the documents of ``stream``, in order, handed to the pool a window at a time."""
     # The next window is handed to the pool before this one's outcomes are read, so the
     # workers never wait for the main process between windows.
+    window = list(islice(stream, _POOL_WINDOW))
     pending = pool.imap(_extract_in_worker, window, chunksize=4) if window else None
     while pending is not None:
         window = list(islice(stream, _POOL_WINDOW))
