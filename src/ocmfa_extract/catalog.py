@@ -9,18 +9,26 @@ does; a document costs a row on disk instead of a few kilobytes of Python object
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .io import DEFAULT_MAX_BYTES, InputError, LoadedDocument, SourceFile, error_record, find_sources, load_document
+from .io import (
+    DEFAULT_MAX_BYTES,
+    InputError,
+    LoadedDocument,
+    SourceFile,
+    TemporaryDatabase,
+    error_record,
+    find_sources,
+    load_document,
+)
 from .models import DocumentRecord, ErrorRecord
 
 #: Rows fetched at a time when iterating, so that a corpus's rows are never all in memory.
 _BATCH = 256
 
 
-class DocumentCatalog:
+class DocumentCatalog(TemporaryDatabase):
     """Every document of a run by content: its record, its file, whether it is kept.
 
     A document is first *loaded* (read and decoded once, from :meth:`read_sources`), then
@@ -29,7 +37,7 @@ class DocumentCatalog:
 
     def __init__(self) -> None:
         """Open an empty catalog."""
-        self._db = sqlite3.connect("")  # "": a private on-disk temporary database
+        super().__init__()
         self._db.execute(
             "CREATE TABLE document (seq INTEGER PRIMARY KEY, sha256 TEXT UNIQUE, doc_id TEXT, record TEXT,"
             " text TEXT, source_path TEXT, source_relative TEXT, loaded INT, pending INT, kept INT)"
@@ -38,16 +46,6 @@ class DocumentCatalog:
         self._db.execute("CREATE TABLE also_at (seq INTEGER PRIMARY KEY, sha256 TEXT, path TEXT)")
         self._db.execute("CREATE INDEX also_at_by_sha ON also_at (sha256, seq)")
         self._kept = 0
-
-    def close(self) -> None:
-        """Drop the temporary database."""
-        self._db.close()
-
-    def __enter__(self) -> DocumentCatalog:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def read_sources(self, sources: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[ErrorRecord]:
         """Read every input under ``sources``; returns the error records of those that cannot be used.

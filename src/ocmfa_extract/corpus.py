@@ -14,12 +14,12 @@ gathers who is named where, then :func:`document_records` makes each document's 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .extract import DocumentResult
 from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
+from .io import TemporaryDatabase
 from .models import DateRecord, DocumentRecord, PersonRecord, RoleRecord, Span, StatementRecord
 from .text import name_key
 
@@ -46,7 +46,7 @@ class CorpusRecords:
     statements: list[StatementRecord] = field(default_factory=list)
 
 
-class PeopleIndex:
+class PeopleIndex(TemporaryDatabase):
     """Who is named where, gathered over the whole corpus (the first pass).
 
     People and mentions go to a private temporary SQLite database on disk (deleted when
@@ -55,22 +55,12 @@ class PeopleIndex:
 
     def __init__(self) -> None:
         """Open an empty index."""
-        self._db = sqlite3.connect("")  # "": a private on-disk temporary database
+        super().__init__()
         self._db.execute(
             'CREATE TABLE mention (seq INTEGER PRIMARY KEY, key TEXT, doc_id TEXT, start INT, "end" INT, text TEXT)'
         )
         self._db.execute("CREATE TABLE person (key TEXT PRIMARY KEY, name TEXT)")  # the canonical name so far
         self._indexed = False
-
-    def close(self) -> None:
-        """Drop the temporary database."""
-        self._db.close()
-
-    def __enter__(self) -> PeopleIndex:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def add(self, result: DocumentResult) -> None:
         """Take in one document's people and mentions, checking each mention's offsets."""

@@ -10,13 +10,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Self, TextIO
 
 import charset_normalizer
 from pydantic import BaseModel
@@ -260,3 +261,25 @@ def write_files_atomically(directory: Path, files: dict[str, str], *, durable: b
     with atomic_files(directory, files, durable=durable) as streams:
         for name, content in files.items():
             streams[name].write(content)
+
+
+class TemporaryDatabase:
+    """A private SQLite database in a temporary file, dropped when closed; a context manager.
+
+    What a run must know of every document (the catalog, the people index) is kept here
+    rather than as Python objects, so that memory does not grow with the corpus.
+    """
+
+    def __init__(self) -> None:
+        """Open an empty database."""
+        self._db = sqlite3.connect("")  # "": a private on-disk temporary database
+
+    def close(self) -> None:
+        """Drop the temporary database."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
