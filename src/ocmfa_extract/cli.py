@@ -72,33 +72,39 @@ def run(
 
     A rerun into the same folder extracts only new and changed documents.
     """
-    with Progress(
+    progress = Progress(
         TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True
-    ) as progress:
-        task = progress.add_task("extract", total=None, visible=False)
+    )
+    task = progress.add_task("extract", total=None)
 
-        def on_total(total: int) -> None:
-            progress.update(task, total=total, visible=total >= _PROGRESS_THRESHOLD)
+    def on_total(total: int) -> None:
+        progress.update(task, total=total)
+        # Started only now, once the run's workers exist: a bar's refresh thread must not
+        # be running when they are forked.
+        if total >= _PROGRESS_THRESHOLD:
+            progress.start()
 
-        try:
-            summary = run_extraction(
-                sources,
-                out,
-                patterns,
-                on_progress=lambda n: progress.advance(task, n),
-                on_total=on_total,
-                full=full,
-                keep_missing=keep_missing,
-                max_bytes=max_bytes,
-                workers=workers,
-                base_model=model,
-            )
-        except PatternError as error:
-            stderr.print(f"[red]error:[/red] bad pattern file: {escape(str(error))}", soft_wrap=True)
-            raise typer.Exit(code=2) from error
-        except (OutputLocationError, BaseModelError) as error:
-            stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
-            raise typer.Exit(code=2) from error
+    try:
+        summary = run_extraction(
+            sources,
+            out,
+            patterns,
+            on_progress=lambda n: progress.advance(task, n),
+            on_total=on_total,
+            full=full,
+            keep_missing=keep_missing,
+            max_bytes=max_bytes,
+            workers=workers,
+            base_model=model,
+        )
+    except PatternError as error:
+        stderr.print(f"[red]error:[/red] bad pattern file: {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(code=2) from error
+    except (OutputLocationError, BaseModelError) as error:
+        stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
+        raise typer.Exit(code=2) from error
+    finally:
+        progress.stop()
     table = Table(title=f"ocmfa-extract → {out}")
     for column in ("documents", "people", "roles", "dates", "statements", "errors"):
         table.add_column(column, justify="right")

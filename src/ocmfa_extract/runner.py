@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -131,6 +133,19 @@ def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | DocumentRecor
 _POOL_WINDOW = 1024
 
 
+def _start_method() -> str:
+    """How to start worker processes: ``fork`` where it is safe, else ``spawn``.
+
+    A forked worker inherits the imported modules and the loaded patterns, so it starts
+    at once; a spawned one imports spaCy again (about a second). Forking is safe only on
+    Linux (macOS's system libraries do not survive it) and while no other thread runs (a
+    thread's locks would stay held in the child).
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 @contextmanager
 def extraction_workers(
     workers: int, patterns_dir: str | Path | None = None, base_model: str | None = None, store_in: Path | None = None
@@ -143,7 +158,7 @@ def extraction_workers(
     if workers <= 1:
         yield None
         return
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(_start_method())
     initargs = (str(patterns_dir_or_default(patterns_dir)), base_model, store_in)
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         yield pool
@@ -293,8 +308,8 @@ def run(
     # The documents are kept on disk, not as objects: a document costs a row, not kilobytes.
     # Worker processes start first and build their pipelines while the sources are read.
     with (
-        DocumentCatalog() as catalog,
         extraction_workers(workers, directory, base_model, cache.results_dir) as pool,
+        DocumentCatalog() as catalog,
     ):
         errors = catalog.read_sources(sources, max_bytes)
         summary = RunSummary()

@@ -1,0 +1,75 @@
+"""``--workers N``: the same outputs as one process, however the workers are started."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ocmfa_extract.cli import app
+from ocmfa_extract.runner import OUTPUT_FILES, _start_method, run
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+
+
+@pytest.fixture(scope="module")
+def many_documents(tmp_path_factory, root) -> Path:
+    """Over twenty documents of every style (enough for the CLI to draw its progress bar)."""
+    folder = tmp_path_factory.mktemp("many")
+    for source in [root / "seeds", DATA / "docs", DATA / "heldout" / "docs", DATA / "heldout2" / "docs"]:
+        for path in sorted(source.glob("*.txt")):
+            shutil.copy(path, folder / f"{source.parent.name}_{source.name}_{path.name}")
+    assert len(list(folder.iterdir())) > 20
+    return folder
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory, many_documents, patterns_dir) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("one")
+    run([many_documents], out, patterns_dir, full=True)
+    return outputs(out)
+
+
+def test_workers_fork_only_while_no_other_thread_runs(monkeypatch):
+    monkeypatch.setattr("sys.platform", "linux")
+    assert _start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _start_method() == "spawn"
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr("sys.platform", "darwin")
+    assert _start_method() == "spawn"
+
+
+def test_workers_cli_with_progress_bar_gives_the_same_outputs(tmp_path, many_documents, patterns_dir, one_process):
+    result = CliRunner().invoke(
+        app, ["run", str(many_documents), "--out", str(tmp_path), "--patterns", str(patterns_dir), "--workers", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert outputs(tmp_path) == one_process
+
+
+def test_workers_spawned_beside_another_thread_give_the_same_outputs(
+    tmp_path, many_documents, patterns_dir, one_process
+):
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # a caller's thread: the workers are spawned
+    other.start()
+    try:
+        summary = run([many_documents], tmp_path, patterns_dir, full=True, workers=2)
+    finally:
+        stop.set()
+        other.join()
+    assert summary.extracted == summary.documents > 20
+    assert outputs(tmp_path) == one_process
