@@ -15,7 +15,7 @@ from conftest import assert_meets_bar
 from ocmfa_extract.cli import app
 from ocmfa_extract.evaluation import evaluate
 from ocmfa_extract.models import OUTPUT_MODELS, output_json_schema
-from ocmfa_extract.runner import OUTPUT_FILES
+from ocmfa_extract.writer import OUTPUT_FILES
 
 runner = CliRunner()
 

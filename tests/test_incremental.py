@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ocmfa_extract.runner import OUTPUT_FILES, run
+from ocmfa_extract.runner import run
+from ocmfa_extract.writer import OUTPUT_FILES
 
 SEEDS = ["000_d940e1d24a226e43.txt", "001_2f133d9d5432853c.txt", "002_21901f927dcaa4ed.txt", "003_1f1d3acaa8eb629d.txt"]
 

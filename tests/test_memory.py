@@ -59,6 +59,40 @@ def test_people_index_streams_people_in_order_of_first_mention(nlp: Language, pa
         list(index.people())  # the temporary database is gone with the index
 
 
+def test_people_index_is_read_by_another_process_once_finished(nlp: Language):
+    from multiprocessing import get_context
+
+    from ocmfa_extract.corpus import PeopleIndexReader
+    from ocmfa_extract.extract import extract_document
+
+    with PeopleIndex() as index:
+        index.add(extract_document(nlp, "Ambassador Lena Sorvik met Zhou Minghai.", loaded("", "a").record))
+        index.add(extract_document(nlp, "Ambassador Zhou Minghai replied to Lena Sorvik.", loaded("", "b").record))
+        path = index.finish()
+        with get_context("spawn").Pool(1) as pool:  # a fresh process, sharing nothing but the file
+            read_elsewhere = pool.apply(_people_read_from, (path,))
+        assert read_elsewhere == [person.model_dump() for person in index.people()]
+        assert [person["name"] for person in read_elsewhere] == ["Lena Sorvik", "Zhou Minghai"]
+        reader = PeopleIndexReader(path)
+        assert reader.canonical("zhouminghai") == "Zhou Minghai"
+        with pytest.raises(KeyError):
+            reader.canonical("nobody")
+        with pytest.raises(Exception, match="readonly"):
+            reader._db.execute("DELETE FROM person")  # a reader cannot change the index
+        reader.close()
+    assert not path.exists()  # the index's file is gone with the index
+
+
+def _people_read_from(path: Path) -> list[dict]:
+    from ocmfa_extract.corpus import PeopleIndexReader
+
+    reader = PeopleIndexReader(path)
+    try:
+        return [person.model_dump() for person in reader.people()]
+    finally:
+        reader.close()
+
+
 def test_texts_are_read_again_at_extraction_not_kept(nlp: Language, tmp_path: Path):
     from ocmfa_extract.runner import load_sources
 

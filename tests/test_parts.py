@@ -119,10 +119,12 @@ def test_a_result_stored_part_by_part_writes_the_records_of_the_joined_result(
 
     monkeypatch.setattr(cache, "_ROLES_IN_MEMORY", roles_in_memory)  # 0: merged person by person on disk
     monkeypatch.setattr(cache, "_SPILL_IN_MEMORY", spill_in_memory)  # 100: the parts wait in a file
+    from multiprocessing import get_context
+
     from ocmfa_extract.corpus import build_records
     from ocmfa_extract.extract import iter_parts
     from ocmfa_extract.io import jsonl
-    from ocmfa_extract.runner import write_outputs
+    from ocmfa_extract.writer import write_outputs
 
     text = seeds_as_one_text(root)
     assert len(split_into_parts(text, 2000)) >= 10
@@ -138,16 +140,19 @@ def test_a_result_stored_part_by_part_writes_the_records_of_the_joined_result(
     assert list(stored.people_parts()) == [(p.people, p.start, p.text, p.mentions) for p in stored.parts()]
     assert {p.name for part in stored.parts() for p in part.people} == {p.name for p in joined.people}
     # Streamed, part by part, the outputs are those of the result joined in memory.
-    write_outputs(tmp_path / "out", lambda: [stored], [])
+    # The same with worker processes making the records.
     expected = build_records([joined])
-    for name, records in (
-        ("documents", expected.documents),
-        ("people", expected.people),
-        ("roles", expected.roles),
-        ("dates", expected.dates),
-        ("statements", expected.statements),
-    ):
-        assert (tmp_path / "out" / f"{name}.jsonl").read_text(encoding="utf-8") == jsonl(records), name
+    with get_context("spawn").Pool(2) as pool:
+        for out, workers in ((tmp_path / "out", None), (tmp_path / "out-pool", pool)):
+            write_outputs(out, lambda: [stored], [], workers)
+            for name, records in (
+                ("documents", expected.documents),
+                ("people", expected.people),
+                ("roles", expected.roles),
+                ("dates", expected.dates),
+                ("statements", expected.statements),
+            ):
+                assert (out / f"{name}.jsonl").read_text(encoding="utf-8") == jsonl(records), name
 
 
 def test_a_run_over_a_long_document_equals_the_in_memory_reading(

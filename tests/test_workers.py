@@ -10,22 +10,30 @@ import pytest
 from typer.testing import CliRunner
 
 from ocmfa_extract.cli import app
-from ocmfa_extract.runner import OUTPUT_FILES, _start_method, run
+from ocmfa_extract.io import TEXTS_DIR
+from ocmfa_extract.pool import start_method
+from ocmfa_extract.runner import run
+from ocmfa_extract.writer import OUTPUT_FILES
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 def outputs(out: Path) -> dict[str, bytes]:
-    return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    """The output files, and the texts extracted from HTML pages."""
+    files = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    texts = sorted((out / TEXTS_DIR).iterdir())
+    assert texts  # the HTML page's
+    return files | {f"{TEXTS_DIR}/{path.name}": path.read_bytes() for path in texts}
 
 
 @pytest.fixture(scope="module")
 def many_documents(tmp_path_factory, root) -> Path:
-    """Over twenty documents of every style (enough for the CLI to draw its progress bar)."""
+    """Over twenty documents of every style (enough for the CLI to draw its progress bar), and bad input."""
     folder = tmp_path_factory.mktemp("many")
     for source in [root / "seeds", DATA / "docs", DATA / "heldout" / "docs", DATA / "heldout2" / "docs"]:
         for path in sorted(source.glob("*.txt")):
             shutil.copy(path, folder / f"{source.parent.name}_{source.name}_{path.name}")
+    shutil.copytree(DATA / "nasty", folder / "nasty")  # errors, duplicates, an HTML page
     assert len(list(folder.iterdir())) > 20
     return folder
 
@@ -39,17 +47,17 @@ def one_process(tmp_path_factory, many_documents, patterns_dir) -> dict[str, byt
 
 def test_workers_fork_only_while_no_other_thread_runs(monkeypatch):
     monkeypatch.setattr("sys.platform", "linux")
-    assert _start_method() == "fork"
+    assert start_method() == "fork"
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert _start_method() == "spawn"
+        assert start_method() == "spawn"
     finally:
         stop.set()
         other.join()
     monkeypatch.setattr("sys.platform", "darwin")
-    assert _start_method() == "spawn"
+    assert start_method() == "spawn"
 
 
 def test_workers_cli_with_progress_bar_gives_the_same_outputs(tmp_path, many_documents, patterns_dir, one_process):
@@ -72,4 +80,5 @@ def test_workers_spawned_beside_another_thread_give_the_same_outputs(
         stop.set()
         other.join()
     assert summary.extracted == summary.documents > 20
+    assert summary.errors
     assert outputs(tmp_path) == one_process

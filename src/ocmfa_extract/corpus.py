@@ -14,8 +14,10 @@ gathers who is named where, then :func:`document_records` makes each document's 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .extract import DocumentResult
 from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
@@ -46,49 +48,37 @@ class CorpusRecords:
     statements: list[StatementRecord] = field(default_factory=list)
 
 
-class PeopleIndex(TemporaryDatabase):
-    """Who is named where, gathered over the whole corpus (the first pass).
+#: A row of a :class:`PeopleIndex`: a corpus key and a name of that person.
+PersonRow = tuple[str, str]
+#: A row of a :class:`PeopleIndex`: a mention's corpus key, document, start, end and text.
+MentionRow = tuple[str, str, int, int, str]
 
-    People and mentions go to a private temporary SQLite database on disk (deleted when
-    the index is closed), so memory does not grow with the corpus.
+
+def person_rows(keys: dict[str, str], people: Iterable[LocalPerson]) -> list[PersonRow]:
+    """Index rows of one document's people; ``keys`` maps their keys to corpus keys (:func:`corpus_keys`)."""
+    return [(keys[person.key], person.name) for person in people]
+
+
+def mention_rows(doc_id: str, text: TextLike, keys: dict[str, str], mentions: Iterable[Mention]) -> list[MentionRow]:
+    """Index rows of one document's mentions, in order, each checked against ``text`` (or a window of it)."""
+    context = {"texts": {doc_id: text}}
+    rows = []
+    for mention in mentions:
+        Span.model_validate(
+            {"doc_id": doc_id, "start": mention.start, "end": mention.end, "text": mention.text}, context=context
+        )
+        rows.append((keys[mention.person_key], doc_id, mention.start, mention.end, mention.text))
+    return rows
+
+
+class PeopleLookup:
+    """The queries over a people index's tables: what the second pass asks of the first.
+
+    Shared by :class:`PeopleIndex`, which fills the tables, and :class:`PeopleIndexReader`,
+    which reads a finished index from another process.
     """
 
-    def __init__(self) -> None:
-        """Open an empty index."""
-        super().__init__()
-        self._db.execute(
-            'CREATE TABLE mention (seq INTEGER PRIMARY KEY, key TEXT, doc_id TEXT, start INT, "end" INT, text TEXT)'
-        )
-        self._db.execute("CREATE TABLE person (key TEXT PRIMARY KEY, name TEXT)")  # the canonical name so far
-        self._indexed = False
-
-    def add(self, result: DocumentResult) -> None:
-        """Take in one document's people and mentions, checking each mention's offsets."""
-        keys = corpus_keys(result)
-        self.add_people(keys, result.people)
-        self.add_mentions(result.document.doc_id, result.text, keys, result.mentions)
-
-    def add_people(self, keys: dict[str, str], people: Iterable[LocalPerson]) -> None:
-        """Take in one document's people; ``keys`` maps their keys to corpus keys (:func:`corpus_keys`)."""
-        # The most complete name wins: the longest, then the first in code point order
-        # (SQLite compares UTF-8 bytes, which order as code points do).
-        self._db.executemany(
-            "INSERT INTO person (key, name) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET name = excluded.name"
-            " WHERE length(excluded.name) > length(name)"
-            " OR (length(excluded.name) = length(name) AND excluded.name < name)",
-            [(keys[person.key], person.name) for person in people],
-        )
-
-    def add_mentions(self, doc_id: str, text: TextLike, keys: dict[str, str], mentions: Iterable[Mention]) -> None:
-        """Take in mentions of one document, in order, checking each against ``text`` (the text or a window of it)."""
-        context = {"texts": {doc_id: text}}
-        rows = []
-        for mention in mentions:
-            Span.model_validate(
-                {"doc_id": doc_id, "start": mention.start, "end": mention.end, "text": mention.text}, context=context
-            )
-            rows.append((keys[mention.person_key], doc_id, mention.start, mention.end, mention.text))
-        self._db.executemany('INSERT INTO mention (key, doc_id, start, "end", text) VALUES (?, ?, ?, ?, ?)', rows)
+    _db: sqlite3.Connection
 
     def canonical(self, key: str) -> str:
         """A person's canonical name."""
@@ -98,13 +88,7 @@ class PeopleIndex(TemporaryDatabase):
         return row[0]
 
     def people(self) -> Iterator[PersonRecord]:
-        """One record per person, in order of first mention (offsets checked in :meth:`add`)."""
-        if not self._indexed:
-            self._db.execute("CREATE INDEX mention_by_key ON mention (key, seq)")
-            # Each person by their first mention, on disk: a large corpus has hundreds of thousands.
-            self._db.execute("CREATE TABLE person_order AS SELECT key, MIN(seq) AS first FROM mention GROUP BY key")
-            self._db.execute("CREATE INDEX person_by_first ON person_order (first)")
-            self._indexed = True
+        """One record per person, in order of first mention (offsets checked when added)."""
         for key in self._keys_by_first_mention():
             mentions = self._db.execute(
                 'SELECT doc_id, start, "end", text FROM mention WHERE key = ? ORDER BY seq', (key,)
@@ -133,6 +117,79 @@ class PeopleIndex(TemporaryDatabase):
             for key, _ in batch:
                 yield key
             after = batch[-1][1]
+
+
+class PeopleIndex(TemporaryDatabase, PeopleLookup):
+    """Who is named where, gathered over the whole corpus (the first pass).
+
+    People and mentions go to a temporary SQLite database on disk (deleted when the index
+    is closed), so memory does not grow with the corpus. Once it is finished
+    (:meth:`finish`), other processes may read it (:class:`PeopleIndexReader`).
+    """
+
+    def __init__(self) -> None:
+        """Open an empty index."""
+        super().__init__(shared=True)
+        self._db.execute(
+            'CREATE TABLE mention (seq INTEGER PRIMARY KEY, key TEXT, doc_id TEXT, start INT, "end" INT, text TEXT)'
+        )
+        self._db.execute("CREATE TABLE person (key TEXT PRIMARY KEY, name TEXT)")  # the canonical name so far
+        self._finished = False
+
+    def add(self, result: DocumentResult) -> None:
+        """Take in one document's people and mentions, checking each mention's offsets."""
+        keys = corpus_keys(result)
+        self.add_people(keys, result.people)
+        self.add_mentions(result.document.doc_id, result.text, keys, result.mentions)
+
+    def add_people(self, keys: dict[str, str], people: Iterable[LocalPerson]) -> None:
+        """Take in one document's people; ``keys`` maps their keys to corpus keys (:func:`corpus_keys`)."""
+        self.insert(person_rows(keys, people), [])
+
+    def add_mentions(self, doc_id: str, text: TextLike, keys: dict[str, str], mentions: Iterable[Mention]) -> None:
+        """Take in mentions of one document, in order, checking each against ``text`` (the text or a window of it)."""
+        self.insert([], mention_rows(doc_id, text, keys, mentions))
+
+    def insert(self, people: list[PersonRow], mentions: list[MentionRow]) -> None:
+        """Take in rows made by :func:`person_rows` and :func:`mention_rows` (mentions in document order)."""
+        # The most complete name wins: the longest, then the first in code point order
+        # (SQLite compares UTF-8 bytes, which order as code points do).
+        self._db.executemany(
+            "INSERT INTO person (key, name) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET name = excluded.name"
+            " WHERE length(excluded.name) > length(name)"
+            " OR (length(excluded.name) = length(name) AND excluded.name < name)",
+            people,
+        )
+        self._db.executemany('INSERT INTO mention (key, doc_id, start, "end", text) VALUES (?, ?, ?, ?, ?)', mentions)
+
+    def finish(self) -> Path:
+        """End the first pass: index the mentions and commit. Returns the file other processes may read."""
+        if not self._finished:
+            self._db.execute("CREATE INDEX mention_by_key ON mention (key, seq)")
+            # Each person by their first mention, on disk: a large corpus has hundreds of thousands.
+            self._db.execute("CREATE TABLE person_order AS SELECT key, MIN(seq) AS first FROM mention GROUP BY key")
+            self._db.execute("CREATE INDEX person_by_first ON person_order (first)")
+            self._db.commit()
+            self._finished = True
+        assert self.path is not None  # for the type checker: the index is always a shared database
+        return self.path
+
+    def people(self) -> Iterator[PersonRecord]:
+        """One record per person, in order of first mention (offsets checked in :meth:`add`)."""
+        self.finish()
+        return super().people()
+
+
+class PeopleIndexReader(PeopleLookup):
+    """A finished :class:`PeopleIndex` read from another process, which may not change it."""
+
+    def __init__(self, path: Path) -> None:
+        """Open the index at ``path`` (:meth:`PeopleIndex.finish`) for reading."""
+        self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+
+    def close(self) -> None:
+        """Close the connection (the index itself belongs to its writer)."""
+        self._db.close()
 
 
 class TextWindow:
@@ -184,20 +241,20 @@ def _span(doc_id: str, text: TextLike, start: int, end: int) -> dict[str, object
 
 
 def document_records(
-    result: DocumentResult, index: PeopleIndex
+    result: DocumentResult, index: PeopleLookup
 ) -> tuple[list[RoleRecord], list[DateRecord], list[StatementRecord]]:
     """One document's roles, dates and statements, validated against its text (second pass)."""
     return list(iter_roles(result, index)), list(iter_dates(result)), list(iter_statements(result, index))
 
 
-def iter_roles(result: DocumentResult, index: PeopleIndex) -> Iterator[RoleRecord]:
+def iter_roles(result: DocumentResult, index: PeopleLookup) -> Iterator[RoleRecord]:
     """One document's role records, in order, made one at a time (a long document has many)."""
     roles = sorted(result.roles, key=role_order)
     return role_records(result.document, result.text, corpus_keys(result), roles, index)
 
 
 def role_records(
-    document: DocumentRecord, text: TextLike, keys: dict[str, str], roles: Iterable[RoleFact], index: PeopleIndex
+    document: DocumentRecord, text: TextLike, keys: dict[str, str], roles: Iterable[RoleFact], index: PeopleLookup
 ) -> Iterator[RoleRecord]:
     """Role records of one document from its roles given in output order (:func:`role_order`)."""
     doc_id, sha = document.doc_id, document.sha256
@@ -245,7 +302,7 @@ def date_records(document: DocumentRecord, text: TextLike, dates: Iterable[DateF
         yield DateRecord.model_validate(record, context=context)
 
 
-def iter_statements(result: DocumentResult, index: PeopleIndex) -> Iterator[StatementRecord]:
+def iter_statements(result: DocumentResult, index: PeopleLookup) -> Iterator[StatementRecord]:
     """One document's statement records, in order, made one at a time."""
     statements = sorted(result.statements, key=statement_order)
     return statement_records(result.document, result.text, corpus_keys(result), statements, index)
@@ -256,7 +313,7 @@ def statement_records(
     text: TextLike,
     keys: dict[str, str],
     statements: Iterable[StatementFact],
-    index: PeopleIndex,
+    index: PeopleLookup,
 ) -> Iterator[StatementRecord]:
     """Statement records of one document from its statements given in output order (:func:`statement_order`)."""
     doc_id, sha = document.doc_id, document.sha256

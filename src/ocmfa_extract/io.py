@@ -267,16 +267,29 @@ class TemporaryDatabase:
     """A private SQLite database in a temporary file, dropped when closed; a context manager.
 
     What a run must know of every document (the catalog, the people index) is kept here
-    rather than as Python objects, so that memory does not grow with the corpus.
+    rather than as Python objects, so that memory does not grow with the corpus. A
+    ``shared`` database is a named file (:attr:`path`) that other processes may read once
+    its writes are committed; it holds scratch data only, so it is written without a
+    journal or syncing.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, shared: bool = False) -> None:
         """Open an empty database."""
-        self._db = sqlite3.connect("")  # "": a private on-disk temporary database
+        self.path: Path | None = None
+        if not shared:
+            self._db = sqlite3.connect("")  # "": a private on-disk temporary database
+            return
+        self.path = Path(tempfile.mkdtemp(prefix="ocmfa-")) / "scratch.sqlite"
+        self._db = sqlite3.connect(self.path)
+        self._db.execute("PRAGMA journal_mode = OFF")
+        self._db.execute("PRAGMA synchronous = OFF")
 
     def close(self) -> None:
         """Drop the temporary database."""
         self._db.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+            self.path.parent.rmdir()
 
     def __enter__(self) -> Self:
         return self

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from itertools import islice
 from multiprocessing.pool import Pool
 from pathlib import Path
 
@@ -18,38 +15,13 @@ from spacy.language import Language
 from .cache import ResultCache, StoredResult, pipeline_fingerprint, store_parts
 from .catalog import DocumentCatalog
 from .components.rules import cached_patterns, patterns_dir_or_default
-from .corpus import (
-    CorpusRecords,
-    PeopleIndex,
-    TextWindow,
-    build_records,
-    date_records,
-    people_keys,
-    role_order,
-    role_records,
-    statement_order,
-    statement_records,
-)
+from .corpus import CorpusRecords, build_records
 from .extract import PART_CHARS, DocumentResult, extract_document, iter_part_results, stream_parts
-from .io import (
-    DEFAULT_MAX_BYTES,
-    TEXTS_DIR,
-    InputError,
-    LoadedDocument,
-    atomic_files,
-    jsonl,
-)
+from .io import DEFAULT_MAX_BYTES, InputError, LoadedDocument
 from .models import DocumentRecord, ErrorRecord
 from .pipeline import base_model_identity, build_pipeline, load_base_model
-
-OUTPUT_FILES: tuple[str, ...] = (
-    "documents.jsonl",
-    "people.jsonl",
-    "roles.jsonl",
-    "dates.jsonl",
-    "statements.jsonl",
-    "errors.jsonl",
-)
+from .pool import map_in_windows, start_method
+from .writer import write_outputs
 
 
 @dataclass
@@ -133,19 +105,6 @@ def _extract_in_worker(loaded: LoadedDocument) -> DocumentResult | DocumentRecor
 _POOL_WINDOW = 1024
 
 
-def _start_method() -> str:
-    """How to start worker processes: ``fork`` where it is safe, else ``spawn``.
-
-    A forked worker inherits the imported modules and the loaded patterns, so it starts
-    at once; a spawned one imports spaCy again (about a second). Forking is safe only on
-    Linux (macOS's system libraries do not survive it) and while no other thread runs (a
-    thread's locks would stay held in the child).
-    """
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "spawn"
-
-
 @contextmanager
 def extraction_workers(
     workers: int, patterns_dir: str | Path | None = None, base_model: str | None = None, store_in: Path | None = None
@@ -158,7 +117,7 @@ def extraction_workers(
     if workers <= 1:
         yield None
         return
-    context = multiprocessing.get_context(_start_method())
+    context = multiprocessing.get_context(start_method())
     initargs = (str(patterns_dir_or_default(patterns_dir)), base_model, store_in)
     with context.Pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         yield pool
@@ -187,26 +146,11 @@ def iter_extractions(
             yield from iter_extractions(documents, patterns_dir, workers, base_model, store_in, own_pool)
         return
     if pool is not None:
-        yield from _extract_in_pool(pool, iter(documents))
+        yield from map_in_windows(pool, _extract_in_worker, documents, _POOL_WINDOW, chunksize=4)
         return
     nlp = build_pipeline(str(patterns_dir_or_default(patterns_dir)), base_model)
     for loaded in documents:
         yield extract_one(nlp, loaded, store_in)
-
-
-def _extract_in_pool(
-    pool: Pool, stream: Iterator[LoadedDocument]
-) -> Iterator[DocumentResult | DocumentRecord | ErrorRecord]:
-    """The outcomes of the documents of ``stream``, in order, handed to the pool a window at a time."""
-    # The next window is handed to the pool before this one's outcomes are read, so the
-    # workers never wait for the main process between windows.
-    window = list(islice(stream, _POOL_WINDOW))
-    pending = pool.imap(_extract_in_worker, window, chunksize=4) if window else None
-    while pending is not None:
-        window = list(islice(stream, _POOL_WINDOW))
-        following = pool.imap(_extract_in_worker, window, chunksize=4) if window else None
-        yield from pending
-        pending = following
 
 
 def extract_documents(
@@ -356,62 +300,10 @@ def run(
             for record in catalog.kept():
                 yield cache.load(record.sha256).with_document(record)
 
-        counts = write_outputs(out, results, errors)
+        counts = write_outputs(out, results, errors, pool)
         cache.commit(catalog.kept(), catalog.is_kept)
         summary.documents = catalog.kept_count()
-        summary.people, summary.roles, summary.dates, summary.statements = counts
+        summary.people, summary.roles, summary.dates = counts.people, counts.roles, counts.dates
+        summary.statements = counts.statements
         summary.errors = errors
         return summary
-
-
-def write_outputs(
-    out: Path, results: Callable[[], Iterable[StoredResult]], errors: list[ErrorRecord]
-) -> tuple[int, int, int, int]:
-    """Write the six output files of the contract, each replaced whole.
-
-    Two passes over the results, one document at a time and each document one part at a
-    time: the first gathers the people, the second writes each document's records.
-    Returns the numbers of people, roles, dates and statements.
-    """
-    with PeopleIndex() as index:
-        for result in results():
-            keys: dict[str, str] = {}
-            for part in result.people_parts():
-                keys.update(people_keys(part.people))  # a part's people are first named in it or before
-                index.add_people(keys, part.people)
-                index.add_mentions(result.document.doc_id, TextWindow(part.text, part.start), keys, part.mentions)
-        roles = dates = statements = people = 0
-        with atomic_files(out, OUTPUT_FILES) as streams:
-            for result in results():
-                document = result.document
-                streams["documents.jsonl"].write(jsonl([document]))
-                keys = {}
-                with ExitStack() as stack:
-                    text_stream = None
-                    if document.text_path:  # the text an HTML page's offsets refer to
-                        name = Path(document.text_path).name
-                        text_stream = stack.enter_context(atomic_files(out / TEXTS_DIR, [name]))[name]
-                    # Part by part, record by record: a long document has many, and none is
-                    # kept after it is written. A part's records lie in it, so the order is
-                    # that of the whole document.
-                    for part in result.parts():
-                        keys.update(people_keys(part.people))
-                        window = TextWindow(part.text, part.start)
-                        ordered_roles = sorted(part.roles, key=role_order)
-                        for role in role_records(document, window, keys, ordered_roles, index):
-                            streams["roles.jsonl"].write(jsonl([role]))
-                            roles += 1
-                        for date in date_records(document, window, part.dates):
-                            streams["dates.jsonl"].write(jsonl([date]))
-                            dates += 1
-                        ordered = sorted(part.statements, key=statement_order)
-                        for statement in statement_records(document, window, keys, ordered, index):
-                            streams["statements.jsonl"].write(jsonl([statement]))
-                            statements += 1
-                        if text_stream is not None:
-                            text_stream.write(part.text)
-            for person in index.people():  # one at a time
-                streams["people.jsonl"].write(jsonl([person]))
-                people += 1
-            streams["errors.jsonl"].write(jsonl(sorted(errors, key=lambda error: error.path)))
-    return people, roles, dates, statements
