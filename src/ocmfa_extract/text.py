@@ -18,6 +18,8 @@ _STROKED = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l",
 
 def strip_accents(text: str) -> str:
     """Return ``text`` without accents ("Đặng" -> "Dang", "Zoë" -> "Zoe")."""
+    if text.isascii():  # most text: nothing to strip, and no need to look at each character
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_STROKED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
