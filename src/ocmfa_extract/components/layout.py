@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -147,6 +147,16 @@ def per_token(doc: Doc, value_of: Callable[[str], Any], dtype: Any = bool) -> nu
     """``value_of(text)`` for every token of ``doc``, asked once per distinct word (:func:`word_table`)."""
     distinct, index = word_table(doc)
     return numpy.array([value_of(word) for word in distinct], dtype=dtype)[index]
+
+
+def tokens_among(doc: Doc, words: Iterable[str], attr: int = ORTH) -> numpy.ndarray:
+    """For every token of ``doc``, whether its text (or its ``attr``, such as ``LOWER``) is one of ``words``.
+
+    Compared as string hashes, in numpy: no Python call per token or per word.
+    """
+    strings = doc.vocab.strings
+    hashes = numpy.array([strings[word] for word in words], dtype=numpy.uint64)
+    return numpy.isin(doc.to_array(attr), hashes)
 
 
 def token_words(doc: Doc) -> list[str]:

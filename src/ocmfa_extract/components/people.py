@@ -26,6 +26,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 import numpy
+from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -35,7 +36,7 @@ from spacy.vocab import Vocab
 
 from ..patterns import NAME_PART_KINDS, Patterns
 from ..text import name_key, strip_accents
-from .layout import document_text, per_token, sentence_of, span_text, token_words
+from .layout import document_text, per_token, sentence_of, span_text, token_words, tokens_among
 from .rules import LEXEME_FLAGS, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
 
 PEOPLE_KEY = "ocmfa_people"
@@ -96,8 +97,8 @@ def resolve_pronouns(doc: Doc, mentions: list[Span], author: str | None) -> list
     """
     mention_at = {mention.start: mention for mention in mentions}
     # Only mentions and pronouns matter: look at their positions, not at every token.
-    third = per_token(doc, lambda word: word.lower() in _THIRD_PERSON)
-    first = per_token(doc, lambda word: word == "I" and author is not None)
+    third = tokens_among(doc, _THIRD_PERSON, LOWER)
+    first = tokens_among(doc, ["I"] if author is not None else [])
     pronoun_at = {int(index): bool(third[index]) for index in numpy.flatnonzero(third | first)}
     resolved: list[Span] = []
     subjects: dict[int, str] = {}  # sentence start -> key of its subject
@@ -527,7 +528,7 @@ class PeopleComponent:
         single_words = {span.start: span for span in names if len(span) == 1}
         # Only tokens that open a family name, or a one-word name, can add a mention.
         openers = {word for surname in by_surname for word in (surname, surname.split("-")[0])}
-        opening = numpy.flatnonzero(per_token(doc, openers.__contains__))
+        opening = numpy.flatnonzero(tokens_among(doc, openers))
         positions = sorted(set(opening.tolist()) | single_words.keys())
         for index in positions:
             if index in taken:

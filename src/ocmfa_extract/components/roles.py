@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, replace
 
 import numpy
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -36,7 +37,15 @@ from spacy.util import filter_spans
 from ..facts import RoleFact
 from ..patterns import Patterns
 from .dates import DATES_KEY
-from .layout import InfoboxField, document_text, per_token, sentence_of, sentences, token_lowers, token_words
+from .layout import (
+    InfoboxField,
+    document_text,
+    sentence_of,
+    sentences,
+    token_lowers,
+    token_words,
+    tokens_among,
+)
 from .organizations import ORGS_KEY, content_words
 from .people import PEOPLE_KEY, PRONOUNS_KEY
 from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
@@ -182,7 +191,7 @@ class _DocRoles:
         self.dates = list(doc.spans[DATES_KEY])
         self.date_tokens = {i for span in self.dates for i in range(span.start, span.end)}
         self.dates_by_token = RangeIndex(self.dates, lambda span: span.start)
-        verbs = per_token(doc, lambda word: word.lower() in _TENURE_EVENT_VERBS)
+        verbs = tokens_among(doc, _TENURE_EVENT_VERBS, LOWER)
         self.event_verbs = RangeIndex(numpy.flatnonzero(verbs).tolist(), lambda i: i)
         self.dates_by_char = RangeIndex(self.dates, lambda span: span.start_char)
         self.people_by_char = RangeIndex(doc.spans[PEOPLE_KEY], lambda span: span.start_char)
