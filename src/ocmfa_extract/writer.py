@@ -199,7 +199,9 @@ def _write_in_pool(
     pool: Pool, results: Iterable[StoredResult], index: Path, out: Path, streams: Mapping[str, TextIO]
 ) -> RecordCounts:
     counts = RecordCounts()
-    with tempfile.TemporaryDirectory(prefix="ocmfa-records-") as folder:
+    # Beside the outputs, on their disk; a worker still busy when another fails must not
+    # turn the cleanup into a second error.
+    with tempfile.TemporaryDirectory(prefix=".records.", dir=out, ignore_cleanup_errors=True) as folder:
         scratch = Path(folder)
         people = pool.apply_async(_write_people_in_worker, (index, scratch))  # one worker's, beside the batches
 
