@@ -111,3 +111,21 @@ def test_sentence_starts_follow_the_rule_on_any_text(nlp: Language, pieces: list
     doc = nlp.make_doc(text)
     assert _set_sentence_starts(doc) == reference_sentence_starts(doc)
     assert [token.i for token in doc if token.is_sent_start] == reference_sentence_starts(doc)
+
+
+def test_tokens_among_compares_texts_or_lower_case_texts(nlp):
+    from spacy.attrs import LOWER
+
+    from ocmfa_extract.components.layout import tokens_among
+
+    doc = nlp.make_doc("He said she left. SHE did, he Left.")
+    words = [token.text for token in doc]
+    assert [words[i] for i, hit in enumerate(tokens_among(doc, {"he", "she"}, LOWER)) if hit] == [
+        "He",
+        "she",
+        "SHE",
+        "he",
+    ]
+    assert [words[i] for i, hit in enumerate(tokens_among(doc, ["Left", "said"])) if hit] == ["said", "Left"]
+    assert not tokens_among(doc, []).any()
+    assert not tokens_among(doc, ["unseen-word"]).any()  # a word the vocabulary has never held

@@ -82,3 +82,23 @@ def test_workers_spawned_beside_another_thread_give_the_same_outputs(
     assert summary.extracted == summary.documents > 20
     assert summary.errors
     assert outputs(tmp_path) == one_process
+
+
+def test_map_in_windows_keeps_the_order_across_windows():
+    from multiprocessing import get_context
+
+    from ocmfa_extract.pool import map_in_windows
+
+    consumed = []
+
+    def items():
+        for number in range(23):
+            consumed.append(number)
+            yield number
+
+    with get_context(start_method()).Pool(2) as pool:
+        outcomes = map_in_windows(pool, abs, (-n for n in items()), window=5)
+        assert next(outcomes) == 0
+        assert len(consumed) == 10  # this window and the next, not the whole stream
+        assert list(outcomes) == list(range(1, 23))
+        assert list(map_in_windows(pool, abs, [], window=5)) == []
