@@ -149,21 +149,13 @@ class PeopleIndex(TemporaryDatabase, PeopleLookup):
             'CREATE TABLE mention (seq INTEGER PRIMARY KEY, key TEXT, doc_id TEXT, start INT, "end" INT, text TEXT)'
         )
         self._db.execute("CREATE TABLE person (key TEXT PRIMARY KEY, name TEXT)")  # the canonical name so far
-        self._finished = False
 
     def add(self, result: DocumentResult) -> None:
         """Take in one document's people and mentions, checking each mention's offsets."""
         keys = corpus_keys(result)
-        self.add_people(keys, result.people)
-        self.add_mentions(result.document.doc_id, result.text, keys, result.mentions)
-
-    def add_people(self, keys: dict[str, str], people: Iterable[LocalPerson]) -> None:
-        """Take in one document's people; ``keys`` maps their keys to corpus keys (:func:`corpus_keys`)."""
-        self.insert(person_rows(keys, people), [])
-
-    def add_mentions(self, doc_id: str, text: TextLike, keys: dict[str, str], mentions: Iterable[Mention]) -> None:
-        """Take in mentions of one document, in order, checking each against ``text`` (the text or a window of it)."""
-        self.insert([], mention_rows(doc_id, text, keys, mentions))
+        self.insert(
+            person_rows(keys, result.people), mention_rows(result.document.doc_id, result.text, keys, result.mentions)
+        )
 
     def insert(self, people: list[PersonRow], mentions: list[MentionRow]) -> None:
         """Take in rows made by :func:`person_rows` and :func:`mention_rows` (mentions in document order)."""
@@ -179,13 +171,12 @@ class PeopleIndex(TemporaryDatabase, PeopleLookup):
 
     def finish(self) -> Path:
         """End the first pass: index the mentions and commit. Returns the file other processes may read."""
-        if not self._finished:
+        if self._remembered is None:  # not finished yet
             self._db.execute("CREATE INDEX mention_by_key ON mention (key, seq)")
             # Each person by their first mention, on disk: a large corpus has hundreds of thousands.
             self._db.execute("CREATE TABLE person_order AS SELECT key, MIN(seq) AS first FROM mention GROUP BY key")
             self._db.execute("CREATE INDEX person_by_first ON person_order (first)")
             self._db.commit()
-            self._finished = True
             self._remember_names()
         assert self.path is not None  # for the type checker: the index is always a shared database
         return self.path

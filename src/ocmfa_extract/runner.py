@@ -21,18 +21,14 @@ from .io import DEFAULT_MAX_BYTES, InputError, LoadedDocument
 from .models import DocumentRecord, ErrorRecord
 from .pipeline import base_model_identity, build_pipeline, load_base_model
 from .pool import map_in_windows, start_method
-from .writer import write_outputs
+from .writer import RecordCounts, write_outputs
 
 
 @dataclass
-class RunSummary:
-    """What a run read and wrote."""
+class RunSummary(RecordCounts):
+    """What a run read and wrote: the records of each kind (:class:`RecordCounts`), and more."""
 
     documents: int = 0
-    people: int = 0
-    roles: int = 0
-    dates: int = 0
-    statements: int = 0
     errors: list[ErrorRecord] = field(default_factory=list)
     new: int = 0
     changed: int = 0
@@ -305,7 +301,6 @@ def run(
         counts = write_outputs(out, results, errors, pool)
         cache.commit(catalog.kept(), catalog.is_kept)
         summary.documents = catalog.kept_count()
-        summary.people, summary.roles, summary.dates = counts.people, counts.roles, counts.dates
-        summary.statements = counts.statements
+        summary.add(counts)
         summary.errors = errors
         return summary

@@ -93,20 +93,14 @@ def write_outputs(
             for result in results():
                 index_people(index, result)
         else:
-            for batch in map_in_windows(pool, _people_rows_in_worker, _batches(results()), _BATCH_WINDOW):
-                for rows in batch:
-                    if isinstance(rows, StoredResult):
-                        index_people(index, rows)
-                    else:
-                        index.insert(*rows)
+            _index_people_in_pool(pool, results(), index)
         index_path = index.finish()
         with atomic_files(out, OUTPUT_FILES) as streams:
             if pool is None:
-                counts = RecordCounts()
+                counts = RecordCounts(people=write_people(index, streams["people.jsonl"]))
                 for result in results():
                     streams["documents.jsonl"].write(jsonl([result.document]))
                     counts.add(write_document_records(result, index, out, streams))
-                counts.people = write_people(index, streams["people.jsonl"])
             else:
                 counts = _write_in_pool(pool, results(), index_path, out, streams)
             streams["errors.jsonl"].write(jsonl(sorted(errors, key=lambda error: error.path)))
@@ -135,6 +129,15 @@ def _part_rows(result: StoredResult) -> Iterator[tuple[list[PersonRow], list[Men
         keys.update(people_keys(part.people))  # a part's people are first named in it or before
         window = TextWindow(part.text, part.start)
         yield person_rows(keys, part.people), mention_rows(result.document.doc_id, window, keys, part.mentions)
+
+
+def _index_people_in_pool(pool: Pool, results: Iterable[StoredResult], index: PeopleIndex) -> None:
+    for batch in map_in_windows(pool, _people_rows_in_worker, _batches(results), _BATCH_WINDOW):
+        for rows in batch:
+            if isinstance(rows, StoredResult):  # a long document, read here part by part
+                index_people(index, rows)
+            else:
+                index.insert(*rows)
 
 
 def _batches(results: Iterable[StoredResult]) -> Iterator[list[StoredResult]]:
@@ -206,6 +209,8 @@ def _write_in_pool(
         people = pool.apply_async(_write_people_in_worker, (index, scratch))  # one worker's, beside the batches
 
         def batches() -> Iterator[_Batch]:
+            # Read in this thread as the pool takes batches (map_in_windows): the documents'
+            # own records go out here, in the same order.
             for number, batch in enumerate(_batches(results)):
                 for result in batch:
                     streams["documents.jsonl"].write(jsonl([result.document]))
