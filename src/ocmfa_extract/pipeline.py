@@ -11,6 +11,7 @@ from spacy.util import compile_infix_regex
 # Importing the components registers their factories with spaCy.
 from .components import dates, layout, organizations, people, roles, statements  # noqa: F401
 from .components.rules import patterns_dir_or_default
+from .tokenizer import ChunkCachedTokenizer
 
 #: The stages, in order. Each is a registered spaCy factory.
 STAGES: tuple[str, ...] = (
@@ -28,9 +29,17 @@ _EXTRA_INFIXES = (r"(?<=[0-9])[–—](?=[0-9])", r"(?<=[A-Za-z])[(\[](?=[0-9A-Z
 
 
 def customize_tokenizer(nlp: Language) -> None:
-    """Split dashes between numbers and brackets glued to words, keeping offsets exact."""
+    """Split dashes between numbers and brackets glued to words, keeping offsets exact.
+
+    Then put a cache of chunks in front of the tokenizer (:class:`ChunkCachedTokenizer`):
+    the same tokens, without splitting each chunk again in every document.
+    """
+    tokenizer = nlp.tokenizer
+    if isinstance(tokenizer, ChunkCachedTokenizer):
+        return
     infixes = list(nlp.Defaults.infixes or []) + list(_EXTRA_INFIXES)
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer = ChunkCachedTokenizer(tokenizer)
 
 
 class BaseModelError(ValueError):

@@ -1,0 +1,123 @@
+"""The chunk cache in front of spaCy's tokenizer gives exactly spaCy's tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ocmfa_extract.pipeline import customize_tokenizer
+from ocmfa_extract.tokenizer import ChunkCachedTokenizer
+
+# Texts where spaCy's whitespace rules and special cases matter.
+TRICKY_TEXTS = [
+    "",
+    " ",
+    "  ",
+    "\n",
+    " leading space",
+    "trailing space ",
+    "two  spaces and three   spaces",
+    "a\n\n b  \n c ",
+    "tab\there\t\tand\u00a0no-break\u00a0space",
+    "em\u2003space and\u3000ideographic space",
+    "We can't, won't and don't; she's the U.S. envoy's aide.",
+    "Mr. and Mrs. Smith met at 5 a.m. (local time) — e.g. today.",
+    "at 5 a.m . and e.g . too",
+    "Smileys :) and :-( and <3 here:)",
+    "See https://example.org/press-release?id=7. Then www.example.com.",
+    "Served 1998–2002 and 2004—2006; Spain(2022-07-28) signed.",
+    "“Quoted,” he said. ‘Single’ quotes, too.",
+    "Ends with a newline\n",
+    "\r\nWindows line\r\nends\r\n",
+    "ALL CAPS HEADLINE: Minister's visit\n\nBody.",
+]
+
+
+@pytest.fixture(scope="module")
+def spacy_tokenizer() -> Language:
+    """spaCy's own tokenizer, set up as the pipeline sets it up, but without the cache."""
+    nlp = spacy.blank("en")
+    customize_tokenizer(nlp)
+    return nlp.tokenizer.tokenizer
+
+
+def tokens(doc: Doc) -> list[tuple[str, str, int, str]]:
+    return [(token.text, token.whitespace_, token.idx, token.norm_) for token in doc]
+
+
+def assert_same_tokens(cached: ChunkCachedTokenizer, reference, text: str) -> None:
+    doc = cached(text)
+    assert doc.text == text
+    assert tokens(doc) == tokens(reference(text))
+
+
+def document_texts(root: Path) -> list[str]:
+    data = root / "tests" / "data"
+    folders = [root / "seeds", data / "docs", data / "heldout" / "docs", data / "heldout2" / "docs"]
+    return [path.read_text(encoding="utf-8") for folder in folders for path in sorted(folder.glob("*.txt"))]
+
+
+def test_the_pipeline_tokenizes_through_the_cache(nlp: Language):
+    assert isinstance(nlp.tokenizer, ChunkCachedTokenizer)
+    # Setting the pipeline up twice does not wrap the cache in another cache.
+    customize_tokenizer(nlp)
+    assert not isinstance(nlp.tokenizer.tokenizer, ChunkCachedTokenizer)
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_tricky_texts_are_tokenized_as_spacy_does(spacy_tokenizer, text: str):
+    cached = ChunkCachedTokenizer(spacy_tokenizer)
+    assert_same_tokens(cached, spacy_tokenizer, text)
+    assert_same_tokens(cached, spacy_tokenizer, text)  # again, now from the cache
+
+
+def test_special_cases_keep_their_norms(spacy_tokenizer):
+    doc = ChunkCachedTokenizer(spacy_tokenizer)("They can't and won't.")
+    assert [token.text for token in doc] == ["They", "ca", "n't", "and", "wo", "n't", "."]
+    assert [token.norm_ for token in doc][1:3] == ["can", "not"]
+
+
+def test_documents_are_tokenized_as_spacy_does(root: Path, spacy_tokenizer):
+    cached = ChunkCachedTokenizer(spacy_tokenizer)
+    texts = document_texts(root)
+    assert len(texts) >= 20
+    for _ in range(2):  # the second time round, every chunk comes from the cache
+        for text in texts:
+            assert_same_tokens(cached, spacy_tokenizer, text)
+
+
+def test_a_full_cache_starts_again_and_still_tokenizes_right(root: Path, spacy_tokenizer):
+    cached = ChunkCachedTokenizer(spacy_tokenizer, max_chunks=50)
+    for text in document_texts(root)[:5]:
+        assert_same_tokens(cached, spacy_tokenizer, text)
+        assert len(cached._chunks) <= 50
+
+
+def test_chunks_cached_inside_a_memory_zone_stay_valid_after_it(spacy_tokenizer):
+    nlp = spacy.blank("en")
+    customize_tokenizer(nlp)
+    text = "Zyxwvut Qponmlk's remarks on 3 March 2031 (unusual words, can't)."
+    with nlp.memory_zone():
+        inside = tokens(nlp.make_doc(text))
+    assert tokens(nlp.make_doc(text)) == inside == tokens(spacy_tokenizer(text))
+
+
+_PIECES = st.sampled_from(
+    [" ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u2003", ".", ",", "'", "’", "-", "–", "(", ")", '"', "“", ":)"]
+    + ["can't", "U.S.", "Mr.", "a.m.", "e.g.", "1998", "Spain", "the", "O'Brien", "2022-07-28", "www.gov.uk"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30))
+def test_any_text_is_tokenized_as_spacy_does(spacy_tokenizer, pieces: list[str]):
+    cached = ChunkCachedTokenizer(spacy_tokenizer)
+    text = "".join(pieces)
+    assert_same_tokens(cached, spacy_tokenizer, text)
+    assert_same_tokens(cached, spacy_tokenizer, text)
