@@ -93,10 +93,10 @@ def test_documents_are_tokenized_as_spacy_does(root: Path, spacy_tokenizer):
 
 
 def test_a_full_cache_starts_again_and_still_tokenizes_right(root: Path, spacy_tokenizer):
-    cached = ChunkCachedTokenizer(spacy_tokenizer, max_chunks=50)
+    cached = ChunkCachedTokenizer(spacy_tokenizer, max_units=50)
     for text in document_texts(root)[:5]:
         assert_same_tokens(cached, spacy_tokenizer, text)
-        assert len(cached._chunks) <= 50
+        assert len(cached._units) <= 50
 
 
 def test_chunks_cached_inside_a_memory_zone_stay_valid_after_it(spacy_tokenizer):

@@ -8,27 +8,37 @@ and none after 10,000 (``Tokenizer._save_cached``). Over a corpus read in memory
 most chunks are therefore split again, with the regular expressions, every time they are
 seen: that costs about nine tenths of the tokenizer's time on this project's documents.
 
-:class:`ChunkCachedTokenizer` asks spaCy's tokenizer once per distinct chunk and builds
-each ``Doc`` from the words it remembers: the same tokens, whitespace and norms as
-spaCy's tokenizer gives (``tests/test_tokenizer.py`` compares them).
+:class:`ChunkCachedTokenizer` asks spaCy's tokenizer once per distinct chunk (with the
+space after it, if any) and builds each ``Doc`` from the words it remembers: the same
+tokens, whitespace and norms as spaCy's tokenizer gives (``tests/test_tokenizer.py``
+compares them).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
+from operator import itemgetter
 
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-# spaCy's chunks: maximal runs of whitespace or of other characters (``str.isspace``,
-# which ``\s`` matches exactly for str patterns).
-_CHUNKS = re.compile(r"\s+|\S+")
+# The units a text is read in: a chunk of other characters with the one plain space after
+# it, if any (spaCy makes that space the chunk's trailing whitespace), or a run of
+# whitespace (a token of its own). ``\s`` and ``\S`` match exactly as spaCy's
+# ``str.isspace`` splits.
+_UNITS = re.compile(r"\S+ ?|\s+")
+_WORDS, _SPACES, _NORMS = itemgetter(0), itemgetter(1), itemgetter(2)
 
-#: How many distinct chunks are remembered before the cache is emptied and starts again.
-#: 20,000 hold about 6 MB, and the frequent chunks come back into the cache at once; on a
-#: 40 MB corpus an unbounded cache (65,000 chunks) tokenizes only 3% faster.
-MAX_CHUNKS = 20_000
+#: How many distinct units are remembered before the cache is emptied and starts again.
+#: 20,000 hold about 6 MB, and the frequent ones come back into the cache at once; on a
+#: 40 MB corpus an unbounded cache tokenized only 3% faster.
+MAX_UNITS = 20_000
+
+# A unit's tokens: their texts, whether each has a space after it, and (index, norm) for
+# each token whose norm a special case sets ("n't" is "not").
+_Split = tuple[tuple[str, ...], tuple[bool, ...], tuple[tuple[int, str], ...]]
 
 
 class ChunkCachedTokenizer:
@@ -38,44 +48,28 @@ class ChunkCachedTokenizer:
     memory zone (``nlp.memory_zone()``) frees the words a document added.
     """
 
-    def __init__(self, tokenizer: Tokenizer, max_chunks: int = MAX_CHUNKS) -> None:
-        """Wrap ``tokenizer``; remember at most ``max_chunks`` chunks at a time."""
+    def __init__(self, tokenizer: Tokenizer, max_units: int = MAX_UNITS) -> None:
+        """Wrap ``tokenizer``; remember at most ``max_units`` units at a time."""
         self.tokenizer = tokenizer
         self.vocab = tokenizer.vocab
-        self.max_chunks = max_chunks
-        # chunk -> (its words, (index, norm) for each word whose norm is not its lexeme's)
-        self._chunks: dict[str, tuple[tuple[str, ...], tuple[tuple[int, str], ...]]] = {}
+        self.max_units = max_units
+        self._units: dict[str, _Split] = {}
 
     def __call__(self, text: str) -> Doc:
         """The ``Doc`` of ``text``."""
-        words: list[str] = []
-        spaces: list[bool] = []
-        norms: list[tuple[int, str]] = []
-        chunks = self._chunks
-        after_word = False
-        for chunk in _CHUNKS.findall(text):
-            if chunk[0].isspace():
-                # As spaCy does, one plain space after a word is that word's trailing
-                # whitespace; the rest of the run, if any, is a token of its own.
-                if after_word and chunk[0] == " ":
-                    spaces[-1] = True
-                    chunk = chunk[1:]
-                after_word = False
-                if not chunk:
-                    continue
-            else:
-                after_word = True
-            split = chunks.get(chunk)
-            if split is None:
-                split = self._split(chunk)
-            chunk_words, chunk_norms = split
-            if chunk_norms:
-                norms.extend((len(words) + index, norm) for index, norm in chunk_norms)
-            words.extend(chunk_words)
-            spaces.extend([False] * len(chunk_words))
+        units = _UNITS.findall(text)
+        splits = list(map(self._units.get, units))
+        if None in splits:
+            splits = [split or self._split(unit) for unit, split in zip(units, splits, strict=True)]
+        words = list(chain.from_iterable(map(_WORDS, splits)))
+        spaces = list(chain.from_iterable(map(_SPACES, splits)))
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        for index, norm in norms:
-            doc[index].norm_ = norm
+        if any(map(_NORMS, splits)):
+            start = 0
+            for split in splits:
+                for index, norm in split[2]:
+                    doc[start + index].norm_ = norm
+                start += len(split[0])
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
@@ -83,12 +77,15 @@ class ChunkCachedTokenizer:
         for text in texts:
             yield self(text)
 
-    def _split(self, chunk: str) -> tuple[tuple[str, ...], tuple[tuple[int, str], ...]]:
-        """Split ``chunk`` with spaCy's tokenizer and remember it."""
-        doc = self.tokenizer(chunk)
-        words = (chunk,) if len(doc) == 1 else tuple(token.text for token in doc)  # most chunks are one word
-        split = (words, tuple((token.i, token.norm_) for token in doc if token.norm != token.lex.norm))
-        if len(self._chunks) >= self.max_chunks:
-            self._chunks.clear()
-        self._chunks[chunk] = split
+    def _split(self, unit: str) -> _Split:
+        """Tokenize ``unit`` with spaCy's tokenizer and remember it."""
+        doc = self.tokenizer(unit)
+        split = (
+            tuple(token.text for token in doc),
+            tuple(bool(token.whitespace_) for token in doc),
+            tuple((token.i, token.norm_) for token in doc if token.norm != token.lex.norm),
+        )
+        if len(self._units) >= self.max_units:
+            self._units.clear()
+        self._units[unit] = split
         return split
