@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocmfa_extract.components.statements import find_quotes
+from ocmfa_extract.components.statements import _DocStatements, find_quotes
 
 
 def statements(nlp, text: str) -> list[tuple[str, str, str, bool, str | None]]:
@@ -197,3 +197,19 @@ def reference_quotes(text: str) -> list[tuple[int, int]]:
 @given(st.text(alphabet=st.sampled_from(list('ab “”"‘’ 1.')), max_size=80))
 def test_find_quotes_follows_the_rule_on_any_text(text: str):
     assert find_quotes(text) == reference_quotes(text)
+
+
+_QUOTE_TEXT = st.lists(st.sampled_from(["a", " ", ".", "“", "”", '"', "‘", "’", "\n", "said", "that"]), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_QUOTE_TEXT)
+def test_quotation_lookups_agree_with_a_scan_of_every_quotation(nlp, pieces: list[str]):
+    """The bisecting lookups over the quotations give what scanning them all gives."""
+    text = "".join(pieces)
+    statements = _DocStatements(nlp(text), [])
+    quotes = statements.quotes
+    for offset in range(len(text) + 2):
+        assert statements._quoted(offset) == any(start <= offset < end for start, end in quotes)
+        for end in range(offset, len(text) + 2):
+            assert statements._quote_between(offset, end) == any(offset < start - 1 < end for start, _ in quotes)

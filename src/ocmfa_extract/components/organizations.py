@@ -172,7 +172,7 @@ class OrganizationsComponent:
         """Give every mention the full name it stands for (``kb_id_``)."""
         tokens, doc_text = token_words(doc), document_text(doc)
         resolved: list[Span] = []
-        seen_full: list[str] = []
+        seen_full: dict[str, None] = {}  # full names met so far, the latest last (each once)
         subject = doc._.ocmfa_subject
         for mention in mentions:
             text = span_text(doc_text, mention)
@@ -195,6 +195,7 @@ class OrganizationsComponent:
                 if mention.label_ == "ORG_REF" and target == text:
                     target = subject or mention[1:].text  # "the ministry" of an unnamed body
                 if mention.label_ == "ORG" and target == text:
-                    seen_full.append(text)
+                    seen_full.pop(text, None)
+                    seen_full[text] = None
             resolved.append(Span(doc, mention.start, mention.end, label=mention.label_, kb_id=target))
         return resolved

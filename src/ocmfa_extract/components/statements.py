@@ -24,9 +24,12 @@ date before it in its paragraph, else the document's own date.
 
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -156,7 +159,8 @@ class _DocStatements:
     def __init__(self, doc: Doc, cues: list[Span]) -> None:
         self.doc = doc
         self.text = document_text(doc)
-        self.quotes = find_quotes(self.text)
+        self.quotes = find_quotes(self.text)  # in order, none inside another
+        self.quote_starts = [start for start, _ in self.quotes]
         self.titles = list(doc.spans[TITLES_KEY])
         # A capitalised cue inside a sentence is a name ("the United States"), not a verb;
         # "study" after "would" is a verb, not a document.
@@ -188,14 +192,21 @@ class _DocStatements:
         facts = self._whole_document() + self._turns()
         quoted = self._attributed_quotes()
         facts += quoted
-        covered = [(fact.evidence_start, fact.evidence_end) for fact in quoted]
+        # A sentence that starts inside a statement's evidence has been read. The sentences
+        # come in order, so the evidence ranges wait in a heap by start, and ``reach`` is
+        # the furthest end of those that start at or before the sentence.
+        waiting = [(fact.evidence_start, fact.evidence_end) for fact in quoted]
+        heapq.heapify(waiting)
+        reach = -1
         for sentence in sentences(self.doc):
-            if any(start <= sentence.start_char < end for start, end in covered):
+            while waiting and waiting[0][0] <= sentence.start_char:
+                reach = max(reach, heapq.heappop(waiting)[1])
+            if sentence.start_char < reach:
                 continue
             fact = self._sentence_statement(sentence)
             if fact is not None:
                 facts.append(fact)
-                covered.append((fact.evidence_start, fact.evidence_end))
+                heapq.heappush(waiting, (fact.evidence_start, fact.evidence_end))
                 self.last_speaker = _speaker_of(fact)
         return self._carry_dates(sorted(facts, key=lambda fact: (fact.evidence_start, fact.content_start)))
 
@@ -365,7 +376,9 @@ class _DocStatements:
         return token[0].is_sent_start or not self.text[sentence_of(self.doc, token.start).start_char : offset].strip()
 
     def _quote_between(self, start: int, end: int) -> bool:
-        return any(start < q_start - 1 < end for q_start, _ in self.quotes)
+        """Whether a quotation opens (its mark) strictly between two offsets."""
+        after = bisect_right(self.quote_starts, start + 1)
+        return after < len(self.quote_starts) and self.quote_starts[after] < end + 1
 
     # -- one sentence ---------------------------------------------------------------------
 
@@ -403,35 +416,40 @@ class _DocStatements:
     def _skip_to_that(self, index: int, limit: int, telling: bool) -> int:
         """Where content starts after a cue: past "in a statement that", "told the Post that"."""
         doc = self.doc
-        date_tokens = {i for date in self.dates for i in range(date.start, date.end)}
+        date_tokens = self._date_tokens
         cursor = index
         while cursor < limit and cursor - index < 8:
             token = doc[cursor]
             if token.lower_ == "that":
                 return token.idx + len(token)
             skippable = cursor in date_tokens or token.lower_ in _BEFORE_THAT
-            if not (skippable or (telling and (token.is_title or token.is_upper or cursor in self._person_tokens()))):
+            if not (skippable or (telling and (token.is_title or token.is_upper or cursor in self._person_tokens))):
                 break
             cursor += 1
         return doc[index].idx if index < len(doc) else len(self.text)
 
+    @cached_property
     def _person_tokens(self) -> set[int]:
         return {i for p in self.people for i in range(p.start, p.end)}
+
+    @cached_property
+    def _date_tokens(self) -> set[int]:
+        return {i for date in self.dates for i in range(date.start, date.end)}
 
     def _quote_after(self, start_char: int, sentence_end: int) -> tuple[int, int] | None:
         """The quotation(s) that follow a cue closely ("said: “...”", "stating that “...”")."""
         text = self.text
-        for quote_start, quote_end in self.quotes:
-            if quote_start <= start_char or quote_start > sentence_end + 1:
-                continue
-            if re.fullmatch(r"\s*(?:that\s*)?[:,]?\s*", text[start_char : quote_start - 1]) is None:
-                return None
-            end = quote_end
-            for next_start, next_end in self.quotes:  # consecutive quotations, one statement
-                if next_start > end and not text[end + 1 : next_start - 1].strip():
-                    end = next_end
-            return self._strip_quote(quote_start, end)
-        return None
+        first = bisect_right(self.quote_starts, start_char)  # the first quotation after the cue
+        if first == len(self.quotes) or self.quotes[first][0] > sentence_end + 1:
+            return None
+        quote_start, end = self.quotes[first]
+        if re.fullmatch(r"\s*(?:that\s*)?[:,]?\s*", text[start_char : quote_start - 1]) is None:
+            return None
+        for next_start, next_end in self.quotes[first + 1 :]:  # consecutive quotations, one statement
+            if text[end + 1 : next_start - 1].strip():
+                break  # text between: every later quotation has it before it too
+            end = next_end
+        return self._strip_quote(quote_start, end)
 
     def _strip_quote(self, start: int, end: int) -> tuple[int, int]:
         """Drop the comma a quotation ends with before "X said" (“..., ” X said)."""
@@ -587,7 +605,9 @@ class _DocStatements:
     # -- assembling -----------------------------------------------------------------------
 
     def _quoted(self, offset: int) -> bool:
-        return any(start <= offset < end for start, end in self.quotes)
+        """Whether ``offset`` is inside a quotation."""
+        index = bisect_right(self.quote_starts, offset) - 1
+        return index >= 0 and offset < self.quotes[index][1]
 
     def _fact(
         self, speaker: Speaker, cue: Span, content: tuple[int, int], direct: bool, sentence: Span, rule: str
