@@ -213,3 +213,52 @@ def test_quotation_lookups_agree_with_a_scan_of_every_quotation(nlp, pieces: lis
         assert statements._quoted(offset) == any(start <= offset < end for start, end in quotes)
         for end in range(offset, len(text) + 2):
             assert statements._quote_between(offset, end) == any(offset < start - 1 < end for start, _ in quotes)
+
+
+PRESS_CONFERENCE = """Foreign Ministry Spokesperson Lin Jiahao's Regular Press Conference on March 3, 2031
+
+Spokesperson Lin Jiahao: Premier Okafor of Nigeria will pay an official visit to China from March 9 to 12.
+
+Xinhua: What are the expectations for the visit?
+
+Foreign Ministry Spokesperson Lin Jiahao: The two sides will sign agreements on trade and health.
+
+Meeting with Lin Jiahao: the delegation discussed consular cooperation.
+"""
+
+
+def test_a_turn_label_may_put_a_title_before_the_name(nlp):
+    found = statements(nlp, PRESS_CONFERENCE)
+    turns = [(speaker, content) for speaker, _, content, _, _ in found if speaker == "Lin Jiahao"]
+    assert turns == [
+        ("Lin Jiahao", "Premier Okafor of Nigeria will pay an official visit to China from March 9 to 12."),
+        ("Lin Jiahao", "The two sides will sign agreements on trade and health."),
+    ]
+    # A journalist's question is no statement, nor is a heading that merely names someone.
+    assert not any("expectations" in content or "delegation" in content for _, _, content, _, _ in found)
+
+
+INTERVIEW = """INTERVIEW
+Ambassador Ilse Brandvold on Arctic shipping
+
+By Tomas Ferreira, Senior Correspondent
+Published: 4 May 2031
+
+OSLO – Ilse Brandvold took up her post in January. She previously served in Ottawa, and she speaks four languages.
+
+Q: What is your first priority?
+
+A: Shipping safety in the Arctic. My predecessor, Henrik Dahl, began the talks. He is now in Tokyo. He still follows them closely.
+
+Q: And after that?
+
+A: Fisheries, and the students who come to study here.
+"""
+
+
+def test_interview_answers_are_the_interviewees_not_the_bylines_or_another_persons(nlp):
+    found = statements(nlp, INTERVIEW)
+    answers = [(speaker, content) for speaker, _, content, _, _ in found if content.startswith(("Shipping", "Fisheries"))]
+    assert [speaker for speaker, _ in answers] == ["Ilse Brandvold", "Ilse Brandvold"]
+    people = {span.text for span in nlp(INTERVIEW).spans["ocmfa_people"]}
+    assert "Correspondent" not in people  # "Senior Correspondent" is the byline's job, not a name

@@ -91,8 +91,12 @@ _BEFORE_THAT = frozenset(
     }
 )
 _TELL_CUES = frozenset({"told", "tells", "tell", "assured", "informed", "reminded", "warned", "urged"})
-_TURN_LABEL = re.compile(r"^(?P<label>[A-Z][\w .'’\-]{0,40}?)\s*:\s+\S")
+_TURN_LABEL = re.compile(r"^(?P<label>[A-Z][\w .'’\-]{0,60}?)\s*:\s+\S")
+# What may stand before the name in a turn label: capitalised words and the little words
+# of titles ("Foreign Ministry Spokesperson", "Minister of Foreign Affairs").
+_LABEL_TITLE = re.compile(r"(?:(?:[A-Z][\w.'’\-]*|of|the|for|and)\s+)+")
 _ANSWER_LABELS = frozenset({"a", "answer"})
+_QUESTION_LABEL = re.compile(r"^(?:Q|Question)\s*:\s+\S")
 _TRANSCRIPT_WORDS = frozenset({"interview", "conducted", "recorded", "transcript"})
 _STAMP_REST = re.compile(r"(?i)[\s\W\d]*(?:(?:posted|published|updated|on|at|am|pm|hkt|gmt)\b[\s\W\d]*)*")
 
@@ -279,7 +283,7 @@ class _DocStatements:
                 continue
             label = match.group("label")
             label_end = paragraph.start + match.end("label")
-            person = next((p for p in self.people if p.start_char == paragraph.start and p.end_char == label_end), None)
+            person = self._turn_person(paragraph.start, label_end)
             if person is not None:
                 speaker = self._person(person)
             elif label.casefold() in _ANSWER_LABELS and interviewee is not None:
@@ -300,6 +304,27 @@ class _DocStatements:
             )
         return facts
 
+    def _turn_person(self, start: int, end: int) -> Span | None:
+        """The person a turn label names: "Guo Ruiqing", or after a title, "Spokesperson Guo Ruiqing"."""
+        for _, person in self.people_by_char.between(start, end):
+            if person.end_char != end:
+                continue
+            if person.start_char == start:
+                return person
+            titles = self._titles_by_char.between(start, person.start_char)
+            if (
+                titles
+                and titles[-1].end_char <= person.start_char
+                and not self.text[titles[-1].end_char : person.start_char].strip()
+                and _LABEL_TITLE.fullmatch(self.text, start, person.start_char)
+            ):
+                return person
+        return None
+
+    @cached_property
+    def _titles_by_char(self) -> RangeIndex[Span]:
+        return RangeIndex(self.titles, lambda title: title.start_char)
+
     def _transcript_date(self) -> DateValue | None:
         """When a transcript was spoken: "The interview, conducted on 28 May, ...", else published."""
         for sentence in sentences(self.doc):
@@ -311,9 +336,19 @@ class _DocStatements:
         return self.doc._.ocmfa_published
 
     def _interviewee(self) -> str | None:
-        """The person an interview is with: the most named one who is not its byline."""
+        """The person an interview is with: the one its introduction names most, not its byline.
+
+        The introduction is what comes before the first question ("Q: ..."); the people it
+        names or refers to ("she") are counted, and without one, the people of the whole
+        document.
+        """
         bylines = {p.kb_id_ for p in self.people if p.start > 0 and self.doc[p.start - 1].lower_ == "by"}
-        counts = Counter(p.kb_id_ for p in self.doc.spans[PEOPLE_KEY] if p.kb_id_ not in bylines)
+        first_turn = next(
+            (p.start for p in self.doc._.ocmfa_layout.paragraphs if _QUESTION_LABEL.match(p.text)), len(self.text)
+        )
+        introduced = [p for p in self.people if p.start_char < first_turn and p.kb_id_ and p.kb_id_ not in bylines]
+        named = introduced or [p for p in self.doc.spans[PEOPLE_KEY] if p.kb_id_ not in bylines]
+        counts = Counter(p.kb_id_ for p in named)
         return counts.most_common(1)[0][0] if counts else None
 
     # -- quotations followed by their attribution -------------------------------------------
