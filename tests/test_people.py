@@ -37,6 +37,11 @@ def people(nlp, text: str) -> dict[str, list[str]]:
         ("The minister, Nguyen Thi Hoa, met Tran Van Binh.", ["Nguyen Thi Hoa", "Tran Van Binh"]),
         ("Ambassador Jorge Ramírez Solano arrived.", ["Jorge Ramírez Solano"]),
         ("Khalid bin Hamad Al-Harthy spoke.", ["Khalid bin Hamad Al-Harthy"]),
+        # Arabic name chains: a given name unknown to the lexicons before "bin"/"bint", two
+        # generations, and the article as a separate word.
+        ("She is the daughter of Mouza bint Rashid Al-Kindi.", ["Mouza bint Rashid Al-Kindi"]),
+        ("Saif bin Sultan bin Majid Al-Maamari chaired it.", ["Saif bin Sultan bin Majid Al-Maamari"]),
+        ("I met Dr Omar Faisal Al Mansoori, the Assistant Minister.", ["Omar Faisal Al Mansoori"]),
         ("He lives in Muscat with his wife, Fatima, and their son Karim.", ["Fatima", "Karim"]),
     ],
 )
