@@ -180,6 +180,9 @@ class NameLexicons:
 KIND_BITS: dict[str, int] = {kind: 1 << index for index, kind in enumerate(TOKEN_KINDS)}
 ANY_KIND = (1 << len(TOKEN_KINDS)) - 1
 _RUN_WORD = 1 << len(TOKEN_KINDS)
+_COMMA = (",",)
+_TITLE_LINKS = frozenset({"to", "of", "in", "at", "for"})  # "ambassador to", "minister of"
+_PLACE_JOINERS = _TITLE_LINKS | {"the", "and", "'s", "’s"}
 _CONTEXT_KINDS = KIND_BITS["honorific"] | KIND_BITS["title_word"] | KIND_BITS["kin"]  # stand before a name
 _HYPHEN = _RUN_WORD << 1
 
@@ -390,7 +393,9 @@ class PeopleComponent:
         candidates = [
             name for name in (self._strip_context(match, kinds, words) for match in matches) if name is not None
         ]
-        candidates = filter_spans(candidates + self._layout_names(doc, kinds))
+        candidates = filter_spans(
+            candidates + self._layout_names(doc, kinds) + self._appositive_names(doc, kinds, words)
+        )
         if doc.has_annotation("ENT_IOB"):  # a statistical base model ran first (``--model``)
             candidates = sorted(candidates + self._model_names(doc, candidates, kinds, words))
         names = [
@@ -484,6 +489,44 @@ class PeopleComponent:
             span = doc.char_span(start, start + len(match.group(1)), label="CONTEXT", span_id="leader_list")
             if span is not None and self._looks_like_name(span, kinds):
                 found.append(span)
+        return found
+
+    @staticmethod
+    def _appositive_names(doc: Doc, kinds: list[int], words: list[str]) -> list[Span]:
+        """Two or three capitalised words set off by a comma beside a title.
+
+        "Suphanee Kittikhun, Director-General of ..." and "Thailand's ambassador to Viet
+        Nam, Chatree Boonmee, who ...": the title vouches for a name the lexicons do not
+        know, as an honorific does. The words must make the whole stretch of capitals
+        between the commas (or the comma and what comes before).
+        """
+        cap, title = KIND_BITS["cap"], KIND_BITS["title_word"]
+        found: list[Span] = []
+        for comma in numpy.flatnonzero(tokens_among(doc, _COMMA)).tolist():
+            # The name, then ", (the) <title>".
+            after = comma + 1 + (comma + 1 < len(words) and words[comma + 1].lower() == "the")
+            start = comma
+            while start > 0 and kinds[start - 1] & cap and comma - start < 4:
+                start -= 1
+            possessive = start > 0 and words[start - 1] in {"'s", "’s"}  # "the People's Liberation Army, the"
+            if after < len(words) and kinds[after] & title and 2 <= comma - start <= 3 and not possessive:
+                found.append(Span(doc, start, comma, label="PERSON", span_id="appositive_name"))
+            # "<title> to/of/in <Capitals>, " then the name, then a comma.
+            end = comma + 1
+            while end < len(words) and kinds[end] & cap and end - comma <= 4:
+                end += 1
+            if not (2 <= end - comma - 1 <= 3 and end < len(words) and words[end] == ","):
+                continue
+            before = comma - 1  # back over the body or place the title is of, to the title
+            while (
+                before > 0
+                and comma - before <= 8
+                and not kinds[before] & title
+                and (words[before][:1].isupper() or words[before] in _PLACE_JOINERS)
+            ):
+                before -= 1
+            if before < comma - 1 and words[before + 1] in _TITLE_LINKS and kinds[before] & title:
+                found.append(Span(doc, comma + 1, end, label="PERSON", span_id="appositive_name"))
         return found
 
     @staticmethod
