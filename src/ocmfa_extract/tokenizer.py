@@ -11,7 +11,11 @@ seen: that costs about nine tenths of the tokenizer's time on this project's doc
 :class:`ChunkCachedTokenizer` asks spaCy's tokenizer once per distinct chunk (with the
 space after it, if any) and builds each ``Doc`` from the words it remembers: the same
 tokens, whitespace and norms as spaCy's tokenizer gives (``tests/test_tokenizer.py``
-compares them).
+compares them), with one exception. spaCy matches its multi-token special cases over the
+whole text without regard to spaces, and a match across a space, which it then does not
+apply, can keep it from applying a special case beside it: spaCy splits ``x:) )`` into
+``x : ) )`` and the second ``''`` of ``''a'' ''b''`` into two quotes. Read chunk by
+chunk, those special cases apply (``x :) )``, ``''``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from operator import itemgetter
+from typing import Any
 
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -30,6 +35,9 @@ from spacy.tokens import Doc
 # ``str.isspace`` splits.
 _UNITS = re.compile(r"\S+ ?|\s+")
 _WORDS, _SPACES, _NORMS = itemgetter(0), itemgetter(1), itemgetter(2)
+
+#: Longer units (a URL, an encoded blob in a saved page) are split every time, not kept.
+MAX_UNIT_LENGTH = 64
 
 #: How many distinct units are remembered before the cache is emptied and starts again.
 #: 20,000 hold about 6 MB, and the frequent ones come back into the cache at once; on a
@@ -45,7 +53,10 @@ class ChunkCachedTokenizer:
     """Tokenize like ``tokenizer`` (a spaCy ``Tokenizer``), splitting each distinct chunk only once.
 
     The cache holds plain strings, not the vocabulary's lexemes, so it stays valid when a
-    memory zone (``nlp.memory_zone()``) frees the words a document added.
+    memory zone (``nlp.memory_zone()``) frees the words a document added. It assumes the
+    wrapped tokenizer's rules stay as they are: change them before wrapping it, or call
+    :meth:`clear`. Other attributes (``rules``, ``explain``, ``to_bytes``) are the wrapped
+    tokenizer's.
     """
 
     def __init__(self, tokenizer: Tokenizer, max_units: int = MAX_UNITS) -> None:
@@ -60,17 +71,29 @@ class ChunkCachedTokenizer:
         units = _UNITS.findall(text)
         splits = list(map(self._units.get, units))
         if None in splits:
-            splits = [split or self._split(unit) for unit, split in zip(units, splits, strict=True)]
+            known = self._units
+            # Looked up again: a new unit may come back later in the same text.
+            splits = [split or known.get(unit) or self._split(unit) for unit, split in zip(units, splits, strict=True)]
         words = list(chain.from_iterable(map(_WORDS, splits)))
         spaces = list(chain.from_iterable(map(_SPACES, splits)))
         doc = Doc(self.vocab, words=words, spaces=spaces)
         if any(map(_NORMS, splits)):
             start = 0
             for split in splits:
-                for index, norm in split[2]:
+                for index, norm in _NORMS(split):
                     doc[start + index].norm_ = norm
-                start += len(split[0])
+                start += len(_WORDS(split))
         return doc
+
+    def __getattr__(self, name: str) -> Any:
+        """Anything else is the wrapped tokenizer's (``rules``, ``explain``, ``to_bytes``)."""
+        if name.startswith("__") or name == "tokenizer":  # not yet set (copying, unpickling)
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
+
+    def clear(self) -> None:
+        """Forget every unit (after a change to the wrapped tokenizer's rules)."""
+        self._units.clear()
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         """The ``Doc`` of each of ``texts``, in order."""
@@ -85,7 +108,8 @@ class ChunkCachedTokenizer:
             tuple(bool(token.whitespace_) for token in doc),
             tuple((token.i, token.norm_) for token in doc if token.norm != token.lex.norm),
         )
-        if len(self._units) >= self.max_units:
-            self._units.clear()
-        self._units[unit] = split
+        if len(unit) <= MAX_UNIT_LENGTH:
+            if len(self._units) >= self.max_units:
+                self._units.clear()
+            self._units[unit] = split
         return split

@@ -365,17 +365,10 @@ class _DocStatements:
                 continue
             closing_sentence = self.doc.char_span(quote_end, quote_end + 1, alignment_mode="expand")
             sentence = sentence_of(self.doc, closing_sentence.start) if closing_sentence is not None else None
-            cue = next(
-                (
-                    c
-                    for c in self.cues
-                    if c.label_ == "SAY"
-                    and quote_end < c.start_char <= quote_end + 160
-                    and sentence is not None
-                    and c.start_char < sentence.end_char
-                ),
-                None,
-            )
+            cue = None
+            if sentence is not None:  # the first "said" in the 160 characters after it, in its sentence
+                window = self.cues_by_char.between(quote_end + 1, min(quote_end + 161, sentence.end_char))
+                cue = next((c for _, c in window if c.label_ == "SAY"), None)
             speaker = None
             if cue is not None and not self._quote_between(quote_end, cue.start_char):
                 speaker = self._speaker_after(cue.end) or self._speaker_before_within(quote_end, cue.start_char)
