@@ -182,3 +182,14 @@ def test_roles_first_person_in_a_signed_message(nlp):
     found = roles(nlp, text)
     assert ("Hiroshi Takeda", "Consul General of Japan in Hong Kong", None, "2023-12-04", None, None) in found
     assert ("Hiroshi Takeda", "Consul", None, "2002", "2005", None) in found
+
+
+def test_roles_signature_after_an_honorific(nlp):
+    text = (
+        "Welcome from the Ambassador\n\nDear visitors, welcome to our website.\n\n"
+        "Dr. Ingrid Solbakken\nAmbassador of the Kingdom of Norway to Australia\n"
+    )
+    found = roles(nlp, text)
+    assert [(person, title) for person, title, *_ in found] == [
+        ("Ingrid Solbakken", "Ambassador of Kingdom of Norway to Australia")
+    ]

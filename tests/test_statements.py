@@ -264,3 +264,29 @@ def test_interview_answers_are_the_interviewees_not_the_bylines_or_another_perso
     assert [speaker for speaker, _ in answers] == ["Ilse Brandvold", "Ilse Brandvold"]
     people = {span.text for span in nlp(INTERVIEW).spans["ocmfa_people"]}
     assert "Correspondent" not in people  # "Senior Correspondent" is the byline's job, not a name
+
+
+SIGNED_WELCOME = """Welcome from the Ambassador
+Article 03.02.2031
+
+Dear visitors,
+
+welcome to the website of the Embassy of the Kingdom of Norway in Canberra! Our work brings people together.
+
+I look forward to meeting many of you.
+
+Dr. Ingrid Solbakken
+Ambassador of the Kingdom of Norway to Australia
+
+Embassy of the Kingdom of Norway
+17 Hunter Street, Yarralumla
+"""
+
+
+def test_a_welcome_page_is_the_words_of_its_signatory(nlp):
+    doc = nlp(SIGNED_WELCOME)
+    assert doc._.ocmfa_people[doc._.ocmfa_author] == "Ingrid Solbakken"
+    (fact,) = [fact for fact in doc._.ocmfa_statements if fact.rule_id == "signed_document"]
+    content = doc.text[fact.content_start : fact.content_end]
+    assert fact.speaker == "Ingrid Solbakken"
+    assert content.startswith("Dear visitors") and content.endswith("many of you.")  # not the signature

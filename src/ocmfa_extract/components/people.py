@@ -51,6 +51,9 @@ AUTHORED_TITLE = re.compile(
     r"^(?:(?:welcome\s+)?message|speech|remarks|statement|letter|address|keynote speech|op-ed|article)\b",
     re.IGNORECASE,
 )
+# Titles of documents that are the words of whoever signs them at the end ("Welcome from
+# the Consul General"), though the title names nobody.
+SIGNED_TITLE = re.compile(r"^(?:welcome|greetings)\b", re.IGNORECASE)
 _THIRD_PERSON = frozenset({"he", "she"})
 _SURNAME_FIRST_RULES = frozenset(
     {
@@ -77,6 +80,14 @@ for _kind, _flag in KIND_FLAGS.items():
 for _name in ("ocmfa_people", "ocmfa_author"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+
+def only_honorifics(doc: Doc, start_char: int, end_char: int) -> bool:
+    """Whether the text between two offsets holds nothing but honorifics ("Dr.", "H.E."), if anything."""
+    if start_char >= end_char:
+        return True
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    return span is not None and all(token._.ocmfa_honorific or token.is_punct or token.is_space for token in span)
 
 
 def is_name_word(text: str) -> bool:
@@ -416,11 +427,30 @@ class PeopleComponent:
 
     @staticmethod
     def _author(doc: Doc, mentions: list[Span]) -> str | None:
-        """The person a message or speech is by, from its title ("Message from X")."""
+        """The person a message or speech is by: named in its title ("Message from X"), else its signatory.
+
+        The signatory is the person of a line that holds only their name (after an
+        honorific: "Dr. X") among the document's last four lines.
+        """
         title = doc._.ocmfa_layout.title
-        if title is None or not AUTHORED_TITLE.match(title.text):
+        if title is None:
             return None
-        return next((m.kb_id_ for m in mentions if title.start <= m.start_char < title.end), None)
+        authored = AUTHORED_TITLE.match(title.text)
+        if authored:
+            named = next((m.kb_id_ for m in mentions if title.start <= m.start_char < title.end), None)
+            if named is not None:
+                return named
+        if not (authored or SIGNED_TITLE.match(title.text)):
+            return None
+        for line in doc._.ocmfa_layout.lines[-4:]:
+            for mention in mentions:
+                if (
+                    mention.end_char == line.end
+                    and line.start <= mention.start_char
+                    and only_honorifics(doc, line.start, mention.start_char)
+                ):
+                    return mention.kb_id_
+        return None
 
     @staticmethod
     def _strip_context(span: Span, kinds: list[int], words: list[str]) -> Span | None:

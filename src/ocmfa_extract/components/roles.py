@@ -47,7 +47,7 @@ from .layout import (
     tokens_among,
 )
 from .organizations import ORGS_KEY, content_words
-from .people import PEOPLE_KEY, PRONOUNS_KEY
+from .people import PEOPLE_KEY, PRONOUNS_KEY, only_honorifics
 from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
 
 _SMALL_WORDS = frozenset({"of", "for", "on", "in", "and", "the", "to"})
@@ -417,12 +417,14 @@ class _DocRoles:
         return facts
 
     def _signature(self) -> list[RoleFact]:
-        """A line that is only a name, then a line that starts with a title."""
+        """A line that is only a name (after an honorific: "Dr. X"), then a line that starts with a title."""
         lines = self.doc._.ocmfa_layout.lines
         facts: list[RoleFact] = []
         for line, following in zip(lines[-4:], lines[-3:], strict=False):
             person = self._first_person(line.start, line.end)
-            if person is None or person.start_char != line.start or person.end_char != line.end:
+            if person is None or person.end_char != line.end:
+                continue
+            if not only_honorifics(self.doc, line.start, person.start_char):
                 continue
             titles = self._titles_between(following.start, following.end)
             if titles and self.doc[titles[0].start].idx == following.start:

@@ -41,7 +41,7 @@ from ..patterns import Patterns
 from .dates import DATES_KEY
 from .layout import TextRange, document_text, sentence_of, sentences
 from .organizations import ORGS_KEY
-from .people import AUTHORED_TITLE, PEOPLE_KEY, PRONOUNS_KEY
+from .people import AUTHORED_TITLE, PEOPLE_KEY, PRONOUNS_KEY, SIGNED_TITLE, only_honorifics
 from .roles import TITLES_KEY
 from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
 
@@ -238,11 +238,19 @@ class _DocStatements:
         layout = self.doc._.ocmfa_layout
         title = layout.title
         author = self.doc._.ocmfa_author
-        if title is None or author is None or not (match := AUTHORED_TITLE.match(title.text)):
+        if title is None or author is None:
+            return []
+        match = AUTHORED_TITLE.match(title.text) or SIGNED_TITLE.match(title.text)
+        if match is None:
             return []
         body = [p for p in layout.paragraphs if p.start > title.end and not self._is_stamp(p)]
+        # The signature: a paragraph that starts with the author's name, or with an honorific and it.
         author_starts = {q.start_char for q in self.people if q.kb_id_ == author}
-        signature = [p for p in body if p.start in author_starts]
+        signature = [
+            p
+            for p in body
+            if any(p.start <= q < p.end and only_honorifics(self.doc, p.start, q) for q in author_starts)
+        ]
         if signature:
             body = [p for p in body if p.start < signature[-1].start]
         if not body:
