@@ -193,3 +193,8 @@ def test_roles_signature_after_an_honorific(nlp):
     assert [(person, title) for person, title, *_ in found] == [
         ("Ingrid Solbakken", "Ambassador of Kingdom of Norway to Australia")
     ]
+
+
+def test_roles_assumed_duties_as_title_dates_the_start(nlp):
+    text = "Anna Berg assumed her duties as Consul General of Sweden in Shanghai on 2 September 2024."
+    assert ("Anna Berg", "Consul General of Sweden in Shanghai", None, "2024-09-02", None, None) in roles(nlp, text)

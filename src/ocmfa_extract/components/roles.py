@@ -77,6 +77,8 @@ _LINKING = frozenset(
         "position",
         "role",
         "office",
+        "duties",
+        "functions",
         "my",
         "his",
         "her",
