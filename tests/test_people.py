@@ -144,3 +144,15 @@ def test_people_run_filter_leaves_out_only_patterns_that_cannot_match(nlp, text)
     assert all(not people.rules.match_in_runs(doc, [run]) for run in dropped)
     if text.startswith("He"):
         assert dropped and not kept  # "a member, to", "a leader,": a title word but no name word
+
+
+def test_people_given_name_beside_a_reporting_verb_refers_to_the_full_name(nlp):
+    text = (
+        "The talks were co-chaired by Pornthip Srisuwan, Director-General of the Treaty Department. "
+        '"We will open a hotline," Pornthip said. Pornthip Park, a street, was closed.'
+    )
+    found = people(nlp, text)
+    # "Pornthip said" is her; "Pornthip Park" is not (a longer capitalised name).
+    assert found == {"Pornthip Srisuwan": ["Pornthip Srisuwan", "Pornthip"]}
+    (fact,) = [f for f in nlp(text)._.ocmfa_statements if "hotline" in text[f.content_start : f.content_end]]
+    assert fact.speaker == "Pornthip Srisuwan"

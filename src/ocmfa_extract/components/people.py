@@ -36,7 +36,7 @@ from spacy.vocab import Vocab
 
 from ..patterns import NAME_PART_KINDS, Patterns
 from ..text import name_key, strip_accents
-from .layout import document_text, per_token, sentence_of, span_text, token_words, tokens_among
+from .layout import document_text, per_token, sentence_of, span_text, token_lowers, token_words, tokens_among
 from .rules import LEXEME_FLAGS, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
 
 PEOPLE_KEY = "ocmfa_people"
@@ -375,6 +375,13 @@ class PeopleComponent:
         """Build the name matcher and the place gazetteer from ``patterns``."""
         self.lexicons = NameLexicons.from_patterns(patterns)
         self.street_prefixes = patterns.lexicon("street_prefixes")
+        # One-word reporting verbs of the statement cues ("said", "told"): beside one, a
+        # name's other end can stand for the person ("Khoa said", "said Suphanee").
+        self.reporting_verbs = frozenset(
+            rule["pattern"].casefold()
+            for rule in patterns.rules["cues"]
+            if rule["label"] == "SAY" and isinstance(rule["pattern"], str) and " " not in rule["pattern"]
+        )
         self.name_parts = NameParts(self.lexicons, literal_words(patterns.rules["people"]))
         self.name_parts.install(nlp.vocab)
         # The patterns name the kinds as ``_.ocmfa_<kind>``; the matcher reads their flags.
@@ -598,6 +605,7 @@ class PeopleComponent:
             None,
         )
         taken = {i for span in full_names for i in range(span.start, span.end)}
+        mentions += self._name_part_references(doc, full_names, by_surname, taken, bits)
         single_words = {span.start: span for span in names if len(span) == 1}
         # Only tokens that open a family name, or a one-word name, can add a mention.
         openers = {word for surname in by_surname for word in (surname, surname.split("-")[0])}
@@ -632,6 +640,46 @@ class PeopleComponent:
                     )
                 )
         return sorted(mentions)
+
+    def _name_part_references(
+        self,
+        doc: Doc,
+        full_names: list[Span],
+        by_surname: dict[str, list[tuple[int, str]]],
+        taken: set[int],
+        bits: numpy.ndarray,
+    ) -> list[Span]:
+        """The first or last word of a full name, alone beside a reporting verb: "Khoa said", "said Suphanee".
+
+        Vietnamese and Thai names are referred to by the given name, which the family-name
+        rule does not link. A word that ends or opens the full names of two people, or is
+        already a family name, is left alone. Found mentions are added to ``taken``.
+        """
+        words, lowers, text = token_words(doc), token_lowers(doc), document_text(doc)
+        owners: dict[str, set[str]] = {}
+        for span in full_names:
+            key = name_key(span_text(text, span))
+            for word in (words[span.start], words[span.end - 1]):
+                if word not in by_surname and word[:1].isupper():
+                    owners.setdefault(word, set()).add(key)
+        parts = {word: next(iter(keys)) for word, keys in owners.items() if len(keys) == 1}
+        if not parts:
+            return []
+        cap = KIND_BITS["cap"]
+        found: list[Span] = []
+        for index in numpy.flatnonzero(tokens_among(doc, parts)).tolist():
+            if index in taken:
+                continue
+            before = lowers[index - 1] if index > 0 else ""
+            after = lowers[index + 1] if index + 1 < len(words) else ""
+            if (index > 0 and bits[index - 1] & cap) or (index + 1 < len(words) and bits[index + 1] & cap):
+                continue  # part of a longer capitalised name
+            if before in self.reporting_verbs or after in self.reporting_verbs:
+                found.append(
+                    Span(doc, index, index + 1, label="PERSON", span_id="name_part", kb_id=parts[words[index]])
+                )
+                taken.add(index)
+        return found
 
     @staticmethod
     def _surname(span: Span, bits: numpy.ndarray, words: list[str], text: str) -> str:
