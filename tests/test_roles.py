@@ -198,3 +198,8 @@ def test_roles_signature_after_an_honorific(nlp):
 def test_roles_assumed_duties_as_title_dates_the_start(nlp):
     text = "Anna Berg assumed her duties as Consul General of Sweden in Shanghai on 2 September 2024."
     assert ("Anna Berg", "Consul General of Sweden in Shanghai", None, "2024-09-02", None, None) in roles(nlp, text)
+
+
+def test_roles_presented_credentials_as_title_dates_the_start(nlp):
+    text = "Ingrid Solbakken presented her credentials as Ambassador of Norway to Australia on 14 November 2023."
+    assert ("Ingrid Solbakken", "Ambassador of Norway to Australia", None, "2023-11-14", None, None) in roles(nlp, text)

@@ -53,7 +53,19 @@ from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_
 _SMALL_WORDS = frozenset({"of", "for", "on", "in", "and", "the", "to"})
 _INNER_WORDS = frozenset({"and", "&", "of", "'s", "’s"})  # inside a field's name: "Commerce and Industry"
 _APPOINTMENT = frozenset(
-    {"appointed", "named", "elected", "became", "becomes", "promoted", "nominated", "assumed", "took", "takes"}
+    {
+        "appointed",
+        "named",
+        "elected",
+        "became",
+        "becomes",
+        "promoted",
+        "nominated",
+        "assumed",
+        "took",
+        "takes",
+        "presented",
+    }
 )
 _COPULA = frozenset(
     {"is", "was", "been", "became", "becomes", "remains", "remained", "served", "serves", "acted", "acts", "worked"}
@@ -79,6 +91,7 @@ _LINKING = frozenset(
         "office",
         "duties",
         "functions",
+        "credentials",  # "presented her credentials as"
         "my",
         "his",
         "her",
