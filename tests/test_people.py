@@ -156,3 +156,8 @@ def test_people_given_name_beside_a_reporting_verb_refers_to_the_full_name(nlp):
     assert found == {"Pornthip Srisuwan": ["Pornthip Srisuwan", "Pornthip"]}
     (fact,) = [f for f in nlp(text)._.ocmfa_statements if "hotline" in text[f.content_start : f.content_end]]
     assert fact.speaker == "Pornthip Srisuwan"
+
+
+def test_people_a_name_after_a_media_noun_is_a_publication(nlp):
+    text = "In an interview with the newspaper La Prensa, Jorge Ramírez Solano spoke of trade."
+    assert list(people(nlp, text)) == ["Jorge Ramírez Solano"]

@@ -375,6 +375,7 @@ class PeopleComponent:
         """Build the name matcher and the place gazetteer from ``patterns``."""
         self.lexicons = NameLexicons.from_patterns(patterns)
         self.street_prefixes = patterns.lexicon("street_prefixes")
+        self.media_words = patterns.lexicon("media_words")
         # One-word reporting verbs of the statement cues ("said", "told"): beside one, a
         # name's other end can stand for the person ("Khoa said", "said Suphanee").
         self.reporting_verbs = frozenset(
@@ -483,6 +484,8 @@ class PeopleComponent:
         first = name.start - 1 if honorific_before else name.start
         if first > 0 and words[first - 1].lower() in self.street_prefixes:
             return False  # "Avenida Dr. Stanley Ho", "Rua Sun Yat-sen": a street named after someone
+        if name.start > 0 and words[name.start - 1].lower() in self.media_words:
+            return False  # "the newspaper La Nación": a publication
         if name.label_ == "CONTEXT":
             return True  # "Mr X", "Ambassador X": the context vouches for the name
         if any(i in place_tokens for i in range(name.start, name.end)):
