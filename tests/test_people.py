@@ -49,6 +49,9 @@ def people(nlp, text: str) -> dict[str, list[str]]:
         ("Units of the People's Liberation Army, the General Staff and others took part.", []),
         ("The ambassador visited Hanoi, Da Nang, and Hue.", []),
         ("He lives in Muscat with his wife, Fatima, and their son Karim.", ["Fatima", "Karim"]),
+        ("They have three children: Salma, Yusuf and Rashid.", ["Salma", "Yusuf", "Rashid"]),
+        ("Our daughters, Saoirse, 11, and Niamh, 8, love it.", ["Saoirse", "Niamh"]),
+        ("The children of Hong Kong and Macao sang.", []),
     ],
 )
 def test_people_names(nlp, text, expected):

@@ -192,6 +192,7 @@ KIND_BITS: dict[str, int] = {kind: 1 << index for index, kind in enumerate(TOKEN
 ANY_KIND = (1 << len(TOKEN_KINDS)) - 1
 _RUN_WORD = 1 << len(TOKEN_KINDS)
 _COMMA = (",",)
+_PLURAL_KIN = ("children", "sons", "daughters", "grandchildren", "brothers", "sisters")
 _TITLE_LINKS = frozenset({"to", "of", "in", "at", "for"})  # "ambassador to", "minister of"
 _PLACE_JOINERS = _TITLE_LINKS | {"the", "and", "'s", "’s"}
 _CONTEXT_KINDS = KIND_BITS["honorific"] | KIND_BITS["title_word"] | KIND_BITS["kin"]  # stand before a name
@@ -413,7 +414,10 @@ class PeopleComponent:
             name for name in (self._strip_context(match, kinds, words) for match in matches) if name is not None
         ]
         candidates = filter_spans(
-            candidates + self._layout_names(doc, kinds) + self._appositive_names(doc, kinds, words)
+            candidates
+            + self._layout_names(doc, kinds)
+            + self._appositive_names(doc, kinds, words)
+            + self._kin_list_names(doc, kinds, words)
         )
         if doc.has_annotation("ENT_IOB"):  # a statistical base model ran first (``--model``)
             candidates = sorted(candidates + self._model_names(doc, candidates, kinds, words))
@@ -567,6 +571,28 @@ class PeopleComponent:
                 before -= 1
             if before < comma - 1 and words[before + 1] in _TITLE_LINKS and kinds[before] & title:
                 found.append(Span(doc, comma + 1, end, label="PERSON", span_id="appositive_name"))
+        return found
+
+    @staticmethod
+    def _kin_list_names(doc: Doc, kinds: list[int], words: list[str]) -> list[Span]:
+        """The names listed after a plural kin word: "three children: Nasser, Maryam and Hamad".
+
+        Each name is one capitalised word; ages may follow them ("our daughters, Aoife, 11,
+        and Clodagh, 8"). The list ends at the first word that is none of these.
+        """
+        found: list[Span] = []
+        for index in numpy.flatnonzero(tokens_among(doc, _PLURAL_KIN, LOWER)).tolist():
+            cursor = index + 1
+            if cursor < len(words) and words[cursor] in {":", ","}:
+                cursor += 1
+            names: list[int] = []
+            while cursor < len(words) and kinds[cursor] & KIND_BITS["cap"]:
+                names.append(cursor)
+                cursor += 1
+                while cursor < len(words) and (words[cursor] in {",", "and"} or words[cursor].isdigit()):
+                    cursor += 1
+            if len(names) >= 2:  # a list, not "his sons Nasser" (the kin-name pattern's)
+                found += [Span(doc, i, i + 1, label="CONTEXT", span_id="kin_list") for i in names]
         return found
 
     @staticmethod
