@@ -38,6 +38,10 @@ def found(nlp, text: str) -> list[tuple[str, str, str, str | None]]:
         ("He served 1998–2002 as consul.", [("1998–2002", "1998", "year", "2002")]),
         ("from March 2008 to March 2013", [("March 2008 to March 2013", "2008-03", "month", "2013-03")]),
         ("between 2001 and 2005", [("2001 and 2005", "2001", "year", "2005")]),
+        # Dotted dates are day.month.year; a year after "a" or "this" before a noun is a year.
+        ("Updated 03.02.2031 at noon.", [("03.02.2031", "2031-02-03", "day", None)]),
+        ("In a 2016 interview, she spoke of trade.", [("2016", "2016", "year", None)]),
+        ("Version 1.2.2020 of the file is out.", []),
         # Numbers that look like years but are not.
         ("It handled 150 000 enquiries via its 1868 hotline.", []),
         ("Call 2835 1900 for help.", []),
@@ -67,6 +71,7 @@ def test_dates_open_range_marks_incumbent(nlp):
     [
         ("Message from the Consul General\n2022-03-28 09:23\n\nThank you for visiting.", "2022-03-28"),
         ("Welcome\nPosted on 14 February 2020\n\nText of the notice.", "2020-02-14"),
+        ("Welcome from the Consul General\nArticle 16.10.2024\n\nDear visitors,", "2024-10-16"),
         ("Press release\n\nThe event took place.\n\nEnds/Tuesday, March 5, 2019\nIssued at HKT 18:30", "2019-03-05"),
         ("· Item one (2022-07-28) · Item two (2022-07-16)\nNews\n\nThe event took place.", None),
         ("= Ministry of Foreign Affairs =\n\nThe ministry was formed in 1949.", None),

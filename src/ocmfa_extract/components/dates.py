@@ -102,7 +102,7 @@ _RANGE_LINKS = frozenset({"–", "—", "-", "to", "until", "till", "through", "
 _DASHES = frozenset({"–", "—", "-"})
 _OPEN_ENDS = frozenset({"incumbent", "present", "now", "today", "current"})
 _STAMP_WORDS = re.compile(
-    r"(?i)^[\s\W]*(?:(?:posted|published|updated|issued|date[d]?|ends|release date)\b[\s:/,-]*(?:on|at)?)?"
+    r"(?i)^[\s\W]*(?:(?:posted|published|updated|issued|date[d]?|ends|release date|article)\b[\s:/,-]*(?:on|at)?)?"
     r"[\s,]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,/]*$"
 )
 # A dateline: "SINGAPORE, March 6, 2024 — ..." or "CANBERRA | Monday 21 November 2022".
@@ -254,11 +254,14 @@ _COMMON_SHAPES = (
     (re.compile(r"^(?P<m>[A-Za-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})$"), "day"),
     (re.compile(r"^(?P<m>[A-Za-z]+)\.?,?\s+(?P<y>\d{4})$"), "month"),
     (re.compile(r"^(?P<y>\d{4})\s*-\s*(?P<mm>\d{2})\s*-\s*(?P<d>\d{2})$"), "day"),
+    # Dotted numeric dates are day.month.year, as in the European pages that use them
+    # ("16.10.2024"); dateparser would read the month first.
+    (re.compile(r"^(?P<d>\d{1,2})\.(?P<mm>\d{1,2})\.(?P<y>\d{4})$"), "day"),
 )
 
 
 def fast_date(expression: str, precision: str) -> DateValue | None:
-    """Read the common shapes ("3 May 2001", "May 3, 2001", "May 2001", "2001-05-03") directly.
+    """Read the common shapes ("3 May 2001", "May 3, 2001", "May 2001", "2001-05-03", "03.05.2001") directly.
 
     Returns None for any other shape (or an impossible day), so the caller asks dateparser.
     """
@@ -374,7 +377,7 @@ class DatesComponent:
             return True
         if before.text in {"(", "["} and after is not None and after.text in {")", "]", ","} | _DASHES:
             return True
-        determiner = before.lower_ in {"the", "its", "their", "his", "her", "'s", "’s"}
+        determiner = before.lower_ in {"the", "a", "this", "that", "its", "their", "his", "her", "'s", "’s"}
         return determiner and 1900 <= year <= 2100 and after is not None and after.is_alpha
 
     def _published(self, doc: Doc, candidates: list[Span]) -> DateValue | None:
