@@ -129,3 +129,15 @@ def test_tokens_among_compares_texts_or_lower_case_texts(nlp):
     assert [words[i] for i, hit in enumerate(tokens_among(doc, ["Left", "said"])) if hit] == ["said", "Left"]
     assert not tokens_among(doc, []).any()
     assert not tokens_among(doc, ["unseen-word"]).any()  # a word the vocabulary has never held
+
+
+def test_token_attr_arrays_are_read_once_and_match_spacys(nlp):
+    from spacy.attrs import LOWER, ORTH
+
+    from ocmfa_extract.components.layout import token_attr_array
+
+    doc = nlp("The Envoy met the envoy.")
+    lowers = token_attr_array(doc, LOWER)
+    assert lowers is token_attr_array(doc, LOWER)  # kept, not read again
+    assert lowers.tolist() == doc.to_array(LOWER).tolist()
+    assert token_attr_array(doc, ORTH).tolist() == doc.to_array(ORTH).tolist()

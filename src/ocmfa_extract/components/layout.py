@@ -115,6 +115,7 @@ for _name in (
     "ocmfa_word_table",
     "ocmfa_words",
     "ocmfa_lowers",
+    "ocmfa_attr_arrays",
 ):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
@@ -137,7 +138,7 @@ def word_table(doc: Doc) -> tuple[list[str], numpy.ndarray]:
     """
     table = doc._.ocmfa_word_table
     if table is None:
-        unique, index = numpy.unique(doc.to_array(ORTH), return_inverse=True)
+        unique, index = numpy.unique(token_attr_array(doc, ORTH), return_inverse=True)
         strings = doc.vocab.strings
         table = doc._.ocmfa_word_table = ([strings[orth] for orth in unique.tolist()], index.reshape(-1))
     return table
@@ -149,6 +150,17 @@ def per_token(doc: Doc, value_of: Callable[[str], Any], dtype: Any = bool) -> nu
     return numpy.array([value_of(word) for word in distinct], dtype=dtype)[index]
 
 
+def token_attr_array(doc: Doc, attr: int) -> numpy.ndarray:
+    """``doc.to_array(attr)``, read once per document and kept (the rules ask for it many times)."""
+    arrays = doc._.ocmfa_attr_arrays
+    if arrays is None:
+        arrays = doc._.ocmfa_attr_arrays = {}
+    array = arrays.get(attr)
+    if array is None:
+        array = arrays[attr] = doc.to_array(attr)
+    return array
+
+
 def tokens_among(doc: Doc, words: Iterable[str], attr: int = ORTH) -> numpy.ndarray:
     """For every token of ``doc``, whether its text (or its ``attr``, such as ``LOWER``) is one of ``words``.
 
@@ -156,7 +168,7 @@ def tokens_among(doc: Doc, words: Iterable[str], attr: int = ORTH) -> numpy.ndar
     """
     strings = doc.vocab.strings
     hashes = numpy.array([strings[word] for word in words], dtype=numpy.uint64)
-    return numpy.isin(doc.to_array(attr), hashes)
+    return numpy.isin(token_attr_array(doc, attr), hashes)
 
 
 def token_words(doc: Doc) -> list[str]:

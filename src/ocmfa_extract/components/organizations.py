@@ -21,14 +21,13 @@ import re
 from functools import lru_cache
 
 import numpy
-from spacy.attrs import ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..patterns import Patterns
 from .dates import DATES_KEY
-from .layout import document_text, span_text, token_lowers, token_words
+from .layout import document_text, span_text, token_lowers, token_words, tokens_among
 from .people import PEOPLE_KEY
 from .rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
 
@@ -90,8 +89,7 @@ class OrganizationsComponent:
         mentions = list(full_names)
         taken = {i for span in full_names for i in range(span.start, span.end)}
         if acronyms:
-            strings = doc.vocab.strings
-            at = numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), [strings[acronym] for acronym in acronyms]))
+            at = numpy.flatnonzero(tokens_among(doc, acronyms))
             mentions += [Span(doc, i, i + 1, label="ACRONYM") for i in at.tolist() if i not in taken]
         mentions += [m for m in matches if m.label_ == "ORG_REF" and m.start + 1 not in taken]
         doc.spans[ORGS_KEY] = self._resolve(doc, sorted(mentions), acronyms)

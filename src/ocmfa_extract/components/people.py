@@ -36,7 +36,7 @@ from spacy.vocab import Vocab
 
 from ..patterns import NAME_PART_KINDS, Patterns
 from ..text import name_key, strip_accents
-from .layout import document_text, per_token, sentence_of, span_text, token_lowers, token_words, tokens_among
+from .layout import document_text, per_token, sentence_of, span_text, token_words, tokens_among
 from .rules import LEXEME_FLAGS, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
 
 PEOPLE_KEY = "ocmfa_people"
@@ -192,7 +192,7 @@ KIND_BITS: dict[str, int] = {kind: 1 << index for index, kind in enumerate(TOKEN
 ANY_KIND = (1 << len(TOKEN_KINDS)) - 1
 _RUN_WORD = 1 << len(TOKEN_KINDS)
 _COMMA = (",",)
-_PLURAL_KIN = ("children", "sons", "daughters", "grandchildren", "brothers", "sisters")
+_PLURAL_KIN = frozenset({"children", "sons", "daughters", "grandchildren", "brothers", "sisters"})  # in kin_words
 _TITLE_LINKS = frozenset({"to", "of", "in", "at", "for"})  # "ambassador to", "minister of"
 _PLACE_JOINERS = _TITLE_LINKS | {"the", "and", "'s", "’s"}
 _CONTEXT_KINDS = KIND_BITS["honorific"] | KIND_BITS["title_word"] | KIND_BITS["kin"]  # stand before a name
@@ -416,8 +416,8 @@ class PeopleComponent:
         candidates = filter_spans(
             candidates
             + self._layout_names(doc, kinds)
-            + self._appositive_names(doc, kinds, words)
-            + self._kin_list_names(doc, kinds, words)
+            + self._appositive_names(doc, bits, kinds, words)
+            + self._kin_list_names(doc, bits, kinds, words)
         )
         if doc.has_annotation("ENT_IOB"):  # a statistical base model ran first (``--model``)
             candidates = sorted(candidates + self._model_names(doc, candidates, kinds, words))
@@ -536,7 +536,7 @@ class PeopleComponent:
         return found
 
     @staticmethod
-    def _appositive_names(doc: Doc, kinds: list[int], words: list[str]) -> list[Span]:
+    def _appositive_names(doc: Doc, bits: numpy.ndarray, kinds: list[int], words: list[str]) -> list[Span]:
         """Two or three capitalised words set off by a comma beside a title.
 
         "Suphanee Kittikhun, Director-General of ..." and "Thailand's ambassador to Viet
@@ -546,7 +546,11 @@ class PeopleComponent:
         """
         cap, title = KIND_BITS["cap"], KIND_BITS["title_word"]
         found: list[Span] = []
-        for comma in numpy.flatnonzero(tokens_among(doc, _COMMA)).tolist():
+        # Only a comma with a capitalised word or a title one or two words after it can be one.
+        commas = numpy.flatnonzero(tokens_among(doc, _COMMA))
+        padded = numpy.concatenate((bits, numpy.zeros(2, dtype=bits.dtype)))
+        near = (padded[commas + 1] & (cap | title)) | (padded[commas + 2] & title)
+        for comma in commas[near != 0].tolist():
             # The name, then ", (the) <title>".
             after = comma + 1 + (comma + 1 < len(words) and words[comma + 1].lower() == "the")
             start = comma
@@ -574,14 +578,16 @@ class PeopleComponent:
         return found
 
     @staticmethod
-    def _kin_list_names(doc: Doc, kinds: list[int], words: list[str]) -> list[Span]:
+    def _kin_list_names(doc: Doc, bits: numpy.ndarray, kinds: list[int], words: list[str]) -> list[Span]:
         """The names listed after a plural kin word: "three children: Nasser, Maryam and Hamad".
 
         Each name is one capitalised word; ages may follow them ("our daughters, Aoife, 11,
         and Clodagh, 8"). The list ends at the first word that is none of these.
         """
         found: list[Span] = []
-        for index in numpy.flatnonzero(tokens_among(doc, _PLURAL_KIN, LOWER)).tolist():
+        for index in numpy.flatnonzero(bits & KIND_BITS["kin"]).tolist():
+            if words[index].lower() not in _PLURAL_KIN:
+                continue
             cursor = index + 1
             if cursor < len(words) and words[cursor] in {":", ","}:
                 cursor += 1
@@ -684,7 +690,7 @@ class PeopleComponent:
         rule does not link. A word that ends or opens the full names of two people, or is
         already a family name, is left alone. Found mentions are added to ``taken``.
         """
-        words, lowers, text = token_words(doc), token_lowers(doc), document_text(doc)
+        words, text = token_words(doc), document_text(doc)
         owners: dict[str, set[str]] = {}
         for span in full_names:
             key = name_key(span_text(text, span))
@@ -699,8 +705,8 @@ class PeopleComponent:
         for index in numpy.flatnonzero(tokens_among(doc, parts)).tolist():
             if index in taken:
                 continue
-            before = lowers[index - 1] if index > 0 else ""
-            after = lowers[index + 1] if index + 1 < len(words) else ""
+            before = words[index - 1].lower() if index > 0 else ""
+            after = words[index + 1].lower() if index + 1 < len(words) else ""
             if (index > 0 and bits[index - 1] & cap) or (index + 1 < len(words) and bits[index + 1] & cap):
                 continue  # part of a longer capitalised name
             if before in self.reporting_verbs or after in self.reporting_verbs:

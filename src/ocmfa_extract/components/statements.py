@@ -284,7 +284,6 @@ class _DocStatements:
     def _turns(self) -> list[StatementFact]:
         """Transcript turns: "Guo Ruiqing: ..." and, in an interview, "A: ..."."""
         facts: list[StatementFact] = []
-        interviewee = self._interviewee()
         for paragraph in self.doc._.ocmfa_layout.paragraphs:
             match = _TURN_LABEL.match(paragraph.text)
             if match is None:
@@ -294,7 +293,7 @@ class _DocStatements:
             person = self._turn_person(paragraph.start, label_end)
             if person is not None:
                 speaker = self._person(person)
-            elif label.casefold() in _ANSWER_LABELS and interviewee is not None:
+            elif label.casefold() in _ANSWER_LABELS and (interviewee := self._interviewee) is not None:
                 speaker = Speaker(self.names.get(interviewee, interviewee), "person", interviewee)
             else:
                 continue  # a question, or a label that names no person
@@ -343,6 +342,7 @@ class _DocStatements:
                 return dates[0]._.ocmfa_date
         return self.doc._.ocmfa_published
 
+    @cached_property
     def _interviewee(self) -> str | None:
         """The person an interview is with: the one its introduction names most, not its byline.
 
