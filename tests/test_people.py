@@ -164,3 +164,11 @@ def test_people_given_name_beside_a_reporting_verb_refers_to_the_full_name(nlp):
 def test_people_a_name_after_a_media_noun_is_a_publication(nlp):
     text = "In an interview with the newspaper La Prensa, Jorge Ramírez Solano spoke of trade."
     assert list(people(nlp, text)) == ["Jorge Ramírez Solano"]
+
+
+def test_people_given_name_reference_takes_the_key_of_the_longer_name_it_is_part_of(nlp):
+    text = (
+        'Ao Ieong Kin Fai met officials on Monday. Later, Mr Ao Ieong spoke to reporters. "We are ready," Ieong said.'
+    )
+    # "Ao Ieong" is the start of the longer name, so "Ieong" is that person too, not a new one.
+    assert people(nlp, text) == {"Ao Ieong Kin Fai": ["Ao Ieong Kin Fai", "Ao Ieong", "Ieong"]}

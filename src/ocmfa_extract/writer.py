@@ -15,11 +15,13 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import islice
 from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import NamedTuple, TextIO
+
+from pydantic import BaseModel
 
 from .cache import StoredResult
 from .corpus import (
@@ -70,10 +72,8 @@ class RecordCounts:
 
     def add(self, other: RecordCounts) -> None:
         """Count ``other``'s records too."""
-        self.people += other.people
-        self.roles += other.roles
-        self.dates += other.dates
-        self.statements += other.statements
+        for kind in fields(RecordCounts):  # a subclass (the run summary) counts more
+            setattr(self, kind.name, getattr(self, kind.name) + getattr(other, kind.name))
 
 
 def write_outputs(
@@ -163,17 +163,11 @@ def write_document_records(
         for part in result.parts():
             keys.update(people_keys(part.people))
             window = TextWindow(part.text, part.start)
-            ordered_roles = sorted(part.roles, key=role_order)
-            for role in role_records(document, window, keys, ordered_roles, people):
-                streams["roles.jsonl"].write(jsonl([role]))
-                counts.roles += 1
-            for date in date_records(document, window, part.dates):
-                streams["dates.jsonl"].write(jsonl([date]))
-                counts.dates += 1
-            ordered = sorted(part.statements, key=statement_order)
-            for statement in statement_records(document, window, keys, ordered, people):
-                streams["statements.jsonl"].write(jsonl([statement]))
-                counts.statements += 1
+            roles = role_records(document, window, keys, sorted(part.roles, key=role_order), people)
+            counts.roles += _write_each(roles, streams["roles.jsonl"])
+            counts.dates += _write_each(date_records(document, window, part.dates), streams["dates.jsonl"])
+            statements = statement_records(document, window, keys, sorted(part.statements, key=statement_order), people)
+            counts.statements += _write_each(statements, streams["statements.jsonl"])
             if text_stream is not None:
                 text_stream.write(part.text)
     return counts
@@ -181,9 +175,14 @@ def write_document_records(
 
 def write_people(people: PeopleLookup, stream: TextIO) -> int:
     """Write one record per person, one at a time; returns how many."""
+    return _write_each(people.people(), stream)
+
+
+def _write_each(records: Iterable[BaseModel], stream: TextIO) -> int:
+    """Write ``records`` one line each, as they come (none is kept); returns how many."""
     count = 0
-    for person in people.people():
-        stream.write(jsonl([person]))
+    for record in records:
+        stream.write(jsonl([record]))
         count += 1
     return count
 

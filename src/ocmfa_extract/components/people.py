@@ -54,6 +54,13 @@ AUTHORED_TITLE = re.compile(
 # Titles of documents that are the words of whoever signs them at the end ("Welcome from
 # the Consul General"), though the title names nobody.
 SIGNED_TITLE = re.compile(r"^(?:welcome|greetings)\b", re.IGNORECASE)
+
+
+def authored_title(title: str) -> re.Match[str] | None:
+    """The word that makes a title one person's (``AUTHORED_TITLE``) or its signatory's (``SIGNED_TITLE``)."""
+    return AUTHORED_TITLE.match(title) or SIGNED_TITLE.match(title)
+
+
 _THIRD_PERSON = frozenset({"he", "she"})
 _SURNAME_FIRST_RULES = frozenset(
     {
@@ -447,13 +454,12 @@ class PeopleComponent:
         title = doc._.ocmfa_layout.title
         if title is None:
             return None
-        authored = AUTHORED_TITLE.match(title.text)
-        if authored:
+        if not authored_title(title.text):
+            return None
+        if AUTHORED_TITLE.match(title.text):
             named = next((m.kb_id_ for m in mentions if title.start <= m.start_char < title.end), None)
             if named is not None:
                 return named
-        if not (authored or SIGNED_TITLE.match(title.text)):
-            return None
         for line in doc._.ocmfa_layout.lines[-4:]:
             for mention in mentions:
                 if (
@@ -640,7 +646,7 @@ class PeopleComponent:
             None,
         )
         taken = {i for span in full_names for i in range(span.start, span.end)}
-        mentions += self._name_part_references(doc, full_names, by_surname, taken, bits)
+        mentions += self._name_part_references(doc, mentions, by_surname, taken, bits)
         single_words = {span.start: span for span in names if len(span) == 1}
         # Only tokens that open a family name, or a one-word name, can add a mention.
         openers = {word for surname in by_surname for word in (surname, surname.split("-")[0])}
@@ -679,7 +685,7 @@ class PeopleComponent:
     def _name_part_references(
         self,
         doc: Doc,
-        full_names: list[Span],
+        full_mentions: list[Span],
         by_surname: dict[str, list[tuple[int, str]]],
         taken: set[int],
         bits: numpy.ndarray,
@@ -687,16 +693,16 @@ class PeopleComponent:
         """The first or last word of a full name, alone beside a reporting verb: "Khoa said", "said Suphanee".
 
         Vietnamese and Thai names are referred to by the given name, which the family-name
-        rule does not link. A word that ends or opens the full names of two people, or is
-        already a family name, is left alone. Found mentions are added to ``taken``.
+        rule does not link. ``full_mentions`` are the full names with their person keys. A
+        word that ends or opens the full names of two people, or is already a family name,
+        is left alone. Found mentions are added to ``taken``.
         """
-        words, text = token_words(doc), document_text(doc)
+        words = token_words(doc)
         owners: dict[str, set[str]] = {}
-        for span in full_names:
-            key = name_key(span_text(text, span))
+        for span in full_mentions:
             for word in (words[span.start], words[span.end - 1]):
                 if word not in by_surname and word[:1].isupper():
-                    owners.setdefault(word, set()).add(key)
+                    owners.setdefault(word, set()).add(span.kb_id_)
         parts = {word: next(iter(keys)) for word, keys in owners.items() if len(keys) == 1}
         if not parts:
             return []

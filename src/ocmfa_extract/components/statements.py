@@ -41,7 +41,7 @@ from ..patterns import Patterns
 from .dates import DATES_KEY
 from .layout import TextRange, document_text, sentence_of, sentences
 from .organizations import ORGS_KEY
-from .people import AUTHORED_TITLE, PEOPLE_KEY, PRONOUNS_KEY, SIGNED_TITLE, only_honorifics
+from .people import PEOPLE_KEY, PRONOUNS_KEY, authored_title, only_honorifics
 from .roles import TITLES_KEY
 from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
 
@@ -240,7 +240,7 @@ class _DocStatements:
         author = self.doc._.ocmfa_author
         if title is None or author is None:
             return []
-        match = AUTHORED_TITLE.match(title.text) or SIGNED_TITLE.match(title.text)
+        match = authored_title(title.text)
         if match is None:
             return []
         body = [p for p in layout.paragraphs if p.start > title.end and not self._is_stamp(p)]
