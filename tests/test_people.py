@@ -33,6 +33,23 @@ def people(nlp, text: str) -> dict[str, list[str]]:
         ("The Foreign Affairs Office issued a notice.", []),
         ("- Logo: Emblem.svg\n- Headquarters: Zhongnanhai, Beijing", []),
         ("Commissioner Liu Guangyuan Met Outgoing CG of Spain", ["Liu Guangyuan"]),
+        # Names longer than the patterns grow over the name words after them, not over a headline's.
+        (
+            "Ambassador Luiz Fernando Vasconcellos Moreira presented his credentials.",
+            ["Luiz Fernando Vasconcellos Moreira"],
+        ),
+        (
+            "Deputy Foreign Minister Almas Nurlanovich Zhaksylykov co-chaired the talks.",
+            ["Almas Nurlanovich Zhaksylykov"],
+        ),
+        ("The answer was given by Ms Ama Serwaa Boakye-Danquah, the minister.", ["Ama Serwaa Boakye-Danquah"]),
+        ("H.E. Alhaji Abdul-Rashid Sulemana presented his letters.", ["Abdul-Rashid Sulemana"]),
+        ("Sheikh Mohammed bin Rashid Al Maktoum sent a message.", ["Mohammed bin Rashid Al Maktoum"]),
+        ("Minister Wang Dongming Meets Visiting Kazakh Delegation", ["Wang Dongming"]),
+        (
+            "Speech by the Vice Minister, Ambassador Ana Lucía Gamarra Villanueva, at the Forum",
+            ["Ana Lucía Gamarra Villanueva"],
+        ),
         # Other naming traditions.
         ("The minister, Nguyen Thi Hoa, met Tran Van Binh.", ["Nguyen Thi Hoa", "Tran Van Binh"]),
         ("Ambassador Jorge Ramírez Solano arrived.", ["Jorge Ramírez Solano"]),
@@ -172,3 +189,13 @@ def test_people_given_name_reference_takes_the_key_of_the_longer_name_it_is_part
     )
     # "Ao Ieong" is the start of the longer name, so "Ieong" is that person too, not a new one.
     assert people(nlp, text) == {"Ao Ieong Kin Fai": ["Ao Ieong Kin Fai", "Ao Ieong", "Ieong"]}
+
+
+def test_people_spanish_name_is_referred_to_by_its_fathers_family_name(nlp):
+    text = "In 2015, Ana Lucía Morera Chaves became head of mission. Ms Morera said trade would grow."
+    assert people(nlp, text) == {"Ana Lucía Morera Chaves": ["Ana Lucía Morera Chaves", "Ms Morera"]}
+
+
+def test_people_given_name_after_an_honorific_refers_to_the_full_name(nlp):
+    text = "Deputy Minister Vu Thanh Binh arrived on Monday. Mr Binh thanked the hosts."
+    assert people(nlp, text) == {"Vu Thanh Binh": ["Vu Thanh Binh", "Mr Binh"]}

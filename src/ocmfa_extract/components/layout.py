@@ -19,7 +19,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy
@@ -85,6 +85,23 @@ class Layout:
     headings: list[Heading] = field(default_factory=list)
     infobox: list[InfoboxField] = field(default_factory=list)
     list_items: list[ListItem] = field(default_factory=list)
+
+    @cached_property
+    def heading_ranges(self) -> list[tuple[int, int]]:
+        """The ``(start, end)`` offsets of the title and the headings: text that is not running prose."""
+        ranges = [(heading.range.start, heading.range.end) for heading in self.headings]
+        return ranges + [(self.title.start, self.title.end)] if self.title is not None else ranges
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [line.start for line in self.lines]
+
+    def line_at(self, offset: int) -> TextRange | None:
+        """Return the line holding ``offset``, if any (by bisection)."""
+        index = bisect_right(self._line_starts, offset) - 1
+        if index < 0 or offset >= self.lines[index].end:
+            return None
+        return self.lines[index]
 
     def paragraph_at(self, offset: int) -> TextRange | None:
         """Return the paragraph holding ``offset``, if any."""

@@ -26,7 +26,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 import numpy
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -36,7 +36,7 @@ from spacy.vocab import Vocab
 
 from ..patterns import NAME_PART_KINDS, Patterns
 from ..text import name_key, strip_accents
-from .layout import document_text, per_token, sentence_of, span_text, token_words, tokens_among
+from .layout import document_text, per_token, sentence_of, span_text, token_attr_array, token_words, tokens_among
 from .rules import LEXEME_FLAGS, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
 
 PEOPLE_KEY = "ocmfa_people"
@@ -204,6 +204,11 @@ _TITLE_LINKS = frozenset({"to", "of", "in", "at", "for"})  # "ambassador to", "m
 _PLACE_JOINERS = _TITLE_LINKS | {"the", "and", "'s", "’s"}
 _CONTEXT_KINDS = KIND_BITS["honorific"] | KIND_BITS["title_word"] | KIND_BITS["kin"]  # stand before a name
 _HYPHEN = _RUN_WORD << 1
+_MOST_NAME_WORDS = 6  # "Gonzalo Ignacio Araya Benavente", "Mohammed bin Rashid Al Maktoum"
+_LINE_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_LIST_OR_FIELD_LINE = re.compile(
+    r"\s*(?:[*•·\-–]|\d+[.)]|[^:]{1,40}:)\s"
+)  # "* Name (...)", "1. Name", "Director: Name"
 
 
 class NameParts:
@@ -392,6 +397,8 @@ class PeopleComponent:
             if rule["label"] == "SAY" and isinstance(rule["pattern"], str) and " " not in rule["pattern"]
         )
         self.name_parts = NameParts(self.lexicons, literal_words(patterns.rules["people"]))
+        # The particles the people patterns name ("bin", "al", "von"): a name does not end on one.
+        self.particles = frozenset(word for word in self.name_parts.run_words if word.isalpha())
         self.name_parts.install(nlp.vocab)
         # The patterns name the kinds as ``_.ocmfa_<kind>``; the matcher reads their flags.
         self.rules = TokenRuleMatcher(
@@ -420,10 +427,10 @@ class PeopleComponent:
         candidates = [
             name for name in (self._strip_context(match, kinds, words) for match in matches) if name is not None
         ]
+        grow = partial(self._grown, kinds=kinds, words=words, place_tokens=place_tokens)
         candidates = filter_spans(
-            candidates
+            [grow(span) for span in candidates + self._appositive_names(doc, bits, kinds, words)]
             + self._layout_names(doc, kinds)
-            + self._appositive_names(doc, bits, kinds, words)
             + self._kin_list_names(doc, bits, kinds, words)
         )
         if doc.has_annotation("ENT_IOB"):  # a statistical base model ran first (``--model``)
@@ -469,6 +476,63 @@ class PeopleComponent:
                 ):
                     return mention.kb_id_
         return None
+
+    def _grown(self, span: Span, kinds: list[int], words: list[str], place_tokens: set[int]) -> Span:
+        """A name with the capitalised words that go on after it, and hyphenated parts on either side.
+
+        The patterns match two or three words; many names are longer: "Luiz Fernando
+        Vasconcellos Moreira", "Almas Nurlanovich Zhaksylykov" (a patronymic), "Ama Serwaa
+        Boakye-Danquah", "Abdul-Rashid Sulemana". The words must be name words (not in
+        ``not_name_words``, not places) joined by one space, the name may not end on a
+        particle ("bin", "Al"), and the capitals must stop where it does. In a line in
+        title case ("Minister Li Meets Visiting Kazakh Delegation") a name grows only up
+        to punctuation ("..., Ambassador Ana Lucía Gamarra Villanueva, at ...").
+        """
+        doc = span.doc
+        spaced = token_attr_array(doc, SPACY)  # one trailing space (a line break is a token)
+        cap = KIND_BITS["cap"]
+
+        def hyphen_joins(hyphen: int) -> bool:  # "Boakye-Danquah": no space either side
+            return words[hyphen] == "-" and not spaced[hyphen - 1] and not spaced[hyphen]
+
+        start, end = span.start, span.end
+        if start >= 2 and hyphen_joins(start - 1) and kinds[start - 2] & cap:
+            start -= 2
+        while sum(words[i] != "-" for i in range(start, end)) < _MOST_NAME_WORDS and end < len(words):
+            if end + 1 < len(words) and hyphen_joins(end) and kinds[end + 1] & cap:
+                end += 2
+            elif spaced[end - 1] and kinds[end] & cap and end not in place_tokens:
+                end += 1
+            else:
+                break
+        while end > span.end and words[end - 1].casefold() in self.particles:
+            end -= 1
+        if end > span.end and end < len(words) and words[end][:1].isupper():
+            end = span.end  # the capitals run on: "Liu Guangyuan Met Outgoing CG of ...", a headline
+        if end > span.end and self._in_title_case(doc, doc[span.start].idx):
+            # In a headline the name must be closed off by punctuation; capitals that run on
+            # to the line's end are the headline's own words.
+            closed = end < len(words) and not words[end][0].isalnum() and not words[end].isspace()  # ",", ")", "|"
+            end = end if closed else span.end
+        if (start, end) == (span.start, span.end):
+            return span
+        return Span(doc, start, end, label=span.label_, span_id=span.id_)
+
+    @staticmethod
+    def _in_title_case(doc: Doc, offset: int) -> bool:
+        """Whether the line holding ``offset`` is a headline in title case, not running text.
+
+        Such a line has four words or more, every word of four letters or more capitalised,
+        and is not a list item or an infobox line (a list of names looks the same).
+        """
+        layout = doc._.ocmfa_layout
+        if any(low <= offset < high for low, high in layout.heading_ranges):
+            return True
+        line = layout.line_at(offset)
+        if line is None or _LIST_OR_FIELD_LINE.match(line.text):
+            return False
+        words = _LINE_WORD.findall(line.text)
+        return len(words) >= 4 and all(word[0].isupper() for word in words if len(word) >= 4)
 
     @staticmethod
     def _strip_context(span: Span, kinds: list[int], words: list[str]) -> Span | None:
@@ -635,7 +699,8 @@ class PeopleComponent:
         for span in full_names:
             key = longer.get(tuple(words[span.start : span.end]), name_key(span_text(text, span)))
             mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=key))
-            by_surname.setdefault(self._surname(span, bits, words, text), []).append((span.start, key))
+            for surname in self._surnames(span, bits, words, text):
+                by_surname.setdefault(surname, []).append((span.start, key))
         title = doc._.ocmfa_layout.title
         main_person = next(
             (
@@ -646,7 +711,8 @@ class PeopleComponent:
             None,
         )
         taken = {i for span in full_names for i in range(span.start, span.end)}
-        mentions += self._name_part_references(doc, mentions, by_surname, taken, bits)
+        parts = self._name_parts_of(mentions, by_surname, words)
+        mentions += self._name_part_references(doc, parts, taken, bits)
         single_words = {span.start: span for span in names if len(span) == 1}
         # Only tokens that open a family name, or a one-word name, can add a mention.
         openers = {word for surname in by_surname for word in (surname, surname.split("-")[0])}
@@ -669,41 +735,38 @@ class PeopleComponent:
                 mentions.append(Span(doc, start, surname.end, label="PERSON", span_id="surname_only", kb_id=key))
                 taken.update(range(index, surname.end))
             elif index in single_words:
+                # "Mr Binh", "Dr. Rahmat": the given name of a full name, after a title or honorific.
                 span = single_words[index]
-                mentions.append(
-                    Span(
-                        doc,
-                        span.start,
-                        span.end,
-                        label="PERSON",
-                        span_id=span.id_,
-                        kb_id=name_key(span_text(text, span)),
-                    )
-                )
+                key = parts.get(words[index]) or name_key(span_text(text, span))
+                mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=key))
         return sorted(mentions)
 
-    def _name_part_references(
-        self,
-        doc: Doc,
-        full_mentions: list[Span],
-        by_surname: dict[str, list[tuple[int, str]]],
-        taken: set[int],
-        bits: numpy.ndarray,
-    ) -> list[Span]:
-        """The first or last word of a full name, alone beside a reporting verb: "Khoa said", "said Suphanee".
+    @staticmethod
+    def _name_parts_of(
+        full_mentions: list[Span], by_surname: dict[str, list[tuple[int, str]]], words: list[str]
+    ) -> dict[str, str]:
+        """The first and last words of full names that may stand for them alone: word -> person key.
 
-        Vietnamese and Thai names are referred to by the given name, which the family-name
-        rule does not link. ``full_mentions`` are the full names with their person keys. A
-        word that ends or opens the full names of two people, or is already a family name,
-        is left alone. Found mentions are added to ``taken``.
+        Vietnamese, Thai and Indonesian names are referred to by the given name ("Khoa
+        said", "Mr Binh"), which the family-name rule does not link. ``full_mentions`` are
+        the full names with their person keys. A word that ends or opens the full names
+        of two people, or is already a family name, is left out.
         """
-        words = token_words(doc)
         owners: dict[str, set[str]] = {}
         for span in full_mentions:
             for word in (words[span.start], words[span.end - 1]):
                 if word not in by_surname and word[:1].isupper():
                     owners.setdefault(word, set()).add(span.kb_id_)
-        parts = {word: next(iter(keys)) for word, keys in owners.items() if len(keys) == 1}
+        return {word: next(iter(keys)) for word, keys in owners.items() if len(keys) == 1}
+
+    def _name_part_references(
+        self, doc: Doc, parts: dict[str, str], taken: set[int], bits: numpy.ndarray
+    ) -> list[Span]:
+        """A word of ``parts`` (:meth:`_name_parts_of`) alone beside a reporting verb: "Khoa said", "said Suphanee".
+
+        Found mentions are added to ``taken``.
+        """
+        words = token_words(doc)
         if not parts:
             return []
         cap = KIND_BITS["cap"]
@@ -723,21 +786,27 @@ class PeopleComponent:
         return found
 
     @staticmethod
-    def _surname(span: Span, bits: numpy.ndarray, words: list[str], text: str) -> str:
-        """The family name of a full name: first in East Asian order, else last.
+    def _surnames(span: Span, bits: numpy.ndarray, words: list[str], text: str) -> list[str]:
+        """The family names a full name may be referred to by: first in East Asian order, else last.
 
         A name is in East Asian order when a rule for such names found it ("Yoon
-        Seo-yeon", "Leung Chun-fai") or when a Chinese surname opens it. ``bits`` and
-        ``words`` are the kind bits and texts of the document's tokens.
+        Seo-yeon", "Leung Chun-fai") or when a Chinese surname opens it. A name of three
+        words or more in the other order may also be referred to by its next-to-last
+        word: the father's family name of a Spanish name ("Ms Morera" for "Ana Lucía
+        Morera Chaves"). ``bits`` and ``words`` are the kind bits and texts of the
+        document's tokens.
         """
         first, second = int(bits[span.start]), int(bits[span.start + 1])
         given = KIND_BITS["cn_given"] | KIND_BITS["syllable"]
         chinese_order = first & KIND_BITS["cn_surname"] and second & given
         if span.id_ in _SURNAME_FIRST_RULES or chinese_order:
-            return words[span.start]
+            return [words[span.start]]
         if len(span) >= 4 and words[span.end - 2] == "-":
-            return span_text(text, span[-3:])  # "Al-Mansouri", "Lloyd-Jones"
-        return words[span.end - 1]
+            return [span_text(text, span[-3:])]  # "Al-Mansouri", "Lloyd-Jones"
+        surnames = [words[span.end - 1]]
+        if len(span) >= 3 and "-" not in words[span.end - 3 : span.end] and bits[span.end - 2] & KIND_BITS["cap"]:
+            surnames.append(words[span.end - 2])
+        return surnames
 
     @staticmethod
     def _nearest(candidates: list[tuple[int, str]], position: int, main_person: str | None = None) -> str:
