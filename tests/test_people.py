@@ -199,3 +199,16 @@ def test_people_spanish_name_is_referred_to_by_its_fathers_family_name(nlp):
 def test_people_given_name_after_an_honorific_refers_to_the_full_name(nlp):
     text = "Deputy Minister Vu Thanh Binh arrived on Monday. Mr Binh thanked the hosts."
     assert people(nlp, text) == {"Vu Thanh Binh": ["Vu Thanh Binh", "Mr Binh"]}
+
+
+def test_people_family_name_in_capitals_first_is_one_person_with_its_other_forms(nlp):
+    text = "State Minister NAKAMURA Reiko met the minister. Ms Nakamura said talks went well."
+    assert people(nlp, text) == {"NAKAMURA Reiko": ["NAKAMURA Reiko", "Ms Nakamura"]}
+    text = "Vice Minister SHIMIZU Takeo attended. Takeo Shimizu later spoke to reporters."
+    assert people(nlp, text) == {"SHIMIZU Takeo": ["SHIMIZU Takeo", "Takeo Shimizu"]}
+    text = "ZHUMABEKOV Daulet Yermekovich\n\nIn 2005 Mr Zhumabekov was counsellor."
+    assert people(nlp, text) == {"ZHUMABEKOV Daulet Yermekovich": ["ZHUMABEKOV Daulet Yermekovich", "Mr Zhumabekov"]}
+
+
+def test_people_ambassador_extraordinary_is_a_title_not_a_name(nlp):
+    assert people(nlp, "He was Ambassador Extraordinary and Plenipotentiary to Malaysia.") == {}

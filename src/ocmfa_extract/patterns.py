@@ -81,6 +81,7 @@ NAME_PART_KINDS: tuple[str, ...] = (
     "title_word",
     "surname_first",
     "kin",
+    "caps_surname",
 )
 
 

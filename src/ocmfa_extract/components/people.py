@@ -70,6 +70,8 @@ _SURNAME_FIRST_RULES = frozenset(
         "cantonese_three_syllables",
         "macanese_four_syllables",
         "surname_first_name",
+        "caps_surname_first",
+        "caps_surname_patronymic",
     }
 )
 
@@ -244,6 +246,8 @@ class NameParts:
         if not text[:1].isupper() and text.lower() not in lexicons.lowercase_words:
             return bits
         lower = strip_accents(text.lower().rstrip("."))
+        if len(text) >= 3 and text.isupper() and text.isalpha() and lower in lexicons.surnames:
+            return KIND_BITS["caps_surname"]  # "NAKAMURA Reiko": a family name in capitals, written first
         honorific = lower in lexicons.honorifics
         if honorific:
             bits |= KIND_BITS["honorific"]
@@ -696,8 +700,11 @@ class PeopleComponent:
                 longer[name_words[:cut]] = name_key(span_text(text, span))
         by_surname: dict[str, list[tuple[int, str]]] = {}
         mentions: list[Span] = []
+        # "SHIMIZU Takeo" and "Takeo Shimizu": the same words in another order or case are the same name.
+        by_words: dict[frozenset[str], str] = {}
         for span in full_names:
             key = longer.get(tuple(words[span.start : span.end]), name_key(span_text(text, span)))
+            key = by_words.setdefault(frozenset(word.casefold() for word in words[span.start : span.end]), key)
             mentions.append(Span(doc, span.start, span.end, label="PERSON", span_id=span.id_, kb_id=key))
             for surname in self._surnames(span, bits, words, text):
                 by_surname.setdefault(surname, []).append((span.start, key))
@@ -800,7 +807,8 @@ class PeopleComponent:
         given = KIND_BITS["cn_given"] | KIND_BITS["syllable"]
         chinese_order = first & KIND_BITS["cn_surname"] and second & given
         if span.id_ in _SURNAME_FIRST_RULES or chinese_order:
-            return [words[span.start]]
+            surname = words[span.start]  # "NAKAMURA Reiko" is later "Ms Nakamura"
+            return [surname, surname.title()] if surname.isupper() else [surname]
         if len(span) >= 4 and words[span.end - 2] == "-":
             return [span_text(text, span[-3:])]  # "Al-Mansouri", "Lloyd-Jones"
         surnames = [words[span.end - 1]]

@@ -131,7 +131,7 @@ class TokenRuleMatcher(_RuleMatches):
         rules: list[dict[str, Any]],
         *,
         validate: bool = True,
-        predicate_flags: range = range(0),
+        predicate_flags: Sequence[int] = (),
         extension_flags: Mapping[str, int] | None = None,
     ) -> None:
         """Add every rule of ``rules`` (token patterns only), validated by spaCy unless ``validate`` is false."""
@@ -211,7 +211,7 @@ def _predicate_flag(attr: str, test: str, value: Any) -> Callable[[str], bool]:
 def compile_predicates(
     vocab: Vocab,
     patterns: list[list[dict[str, Any]]],
-    flag_ids: range,
+    flag_ids: Sequence[int],
     extension_flags: Mapping[str, int] | None = None,
 ) -> list[list[dict[str, Any]]]:
     r"""``patterns`` with their tests on the word turned into lexeme flags.
@@ -283,14 +283,14 @@ def opening_words(rules: list[dict[str, Any]]) -> frozenset[str]:
     return literal_words(openings)
 
 
-#: The lexeme flag ids (``Vocab.add_flag``) each component registers; spaCy's own flags
-#: are below 40. A word's flags are computed once, when the vocabulary first meets it,
+#: The lexeme flag ids (``Vocab.add_flag``, 0 to 63) each component registers; spaCy's own
+#: flags are below 19. A word's flags are computed once, when the vocabulary first meets it,
 #: and the matcher and ``Doc.to_array`` read them without a Python call per token.
-LEXEME_FLAGS: dict[str, range] = {
-    "people": range(40, 52),
+LEXEME_FLAGS: dict[str, tuple[int, ...]] = {
+    "people": tuple(range(40, 53)),
     # the REGEX and IN tests of the token patterns (compile_predicates)
-    "people_predicates": range(19, 26),
-    "dates_predicates": range(26, 40),
+    "people_predicates": (*range(19, 26), *range(53, 64)),
+    "dates_predicates": tuple(range(26, 40)),
 }
 
 
