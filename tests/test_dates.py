@@ -71,6 +71,8 @@ def test_dates_open_range_marks_incumbent(nlp):
     [
         ("Message from the Consul General\n2022-03-28 09:23\n\nThank you for visiting.", "2022-03-28"),
         ("Welcome\nPosted on 14 February 2020\n\nText of the notice.", "2020-02-14"),
+        ("Talks agreed\n\nPublished : 2024-10-17 17:52   Updated : 2024-10-18 09:08\n\nSEOUL -- Text.", "2024-10-17"),
+        ("Interview\n\nPosted : 2024-10-11 09:40 | Updated : 2024-10-11 16:05\n\nBy A Writer", "2024-10-11"),
         ("Welcome from the Consul General\nArticle 16.10.2024\n\nDear visitors,", "2024-10-16"),
         ("Press release\n\nThe event took place.\n\nEnds/Tuesday, March 5, 2019\nIssued at HKT 18:30", "2019-03-05"),
         ("· Item one (2022-07-28) · Item two (2022-07-16)\nNews\n\nThe event took place.", None),

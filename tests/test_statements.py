@@ -185,6 +185,20 @@ def reference_quotes(text: str) -> list[tuple[int, int]]:
         char = text[index]
         if char in pairs and (char != "‘" or index == 0 or not text[index - 1].isalnum()):
             end = text.find(pairs[char], index + 1)
+            limit = end if end != -1 else len(text)
+            # A blank line: a line break, spaces or tabs, a line break.
+            blank = next(
+                (
+                    j
+                    for j in range(index + 1, limit)
+                    if text[j] == "\n" and text[j + 1 : limit].lstrip(" \t")[:1] == "\n"
+                ),
+                None,
+            )
+            if blank is not None:
+                quotes.append((index + 1, len(text[:blank].rstrip())))
+                index = blank
+                continue
             if end != -1:
                 quotes.append((index + 1, end))
                 index = end + 1
@@ -194,7 +208,7 @@ def reference_quotes(text: str) -> list[tuple[int, int]]:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list('ab “”"‘’ 1.')), max_size=80))
+@given(st.text(alphabet=st.sampled_from(list('ab “”"‘’ 1.\n\t')), max_size=80))
 def test_find_quotes_follows_the_rule_on_any_text(text: str):
     assert find_quotes(text) == reference_quotes(text)
 
@@ -290,3 +304,18 @@ def test_a_welcome_page_is_the_words_of_its_signatory(nlp):
     content = doc.text[fact.content_start : fact.content_end]
     assert fact.speaker == "Ingrid Solbakken"
     assert content.startswith("Dear visitors") and content.endswith("many of you.")  # not the signature
+
+
+def test_statements_quotation_going_on_into_the_next_paragraph_stops_at_its_end(nlp):
+    """A quotation continued in the next paragraph leaves its mark open; the marks after it still pair."""
+    text = (
+        '"Our two countries have built trust," Kang Minho said. "Kazakhstan is a natural partner.\n\n'
+        '"Today we want concrete projects," he added.\n\n'
+        "Almas Nurlanovich Zhaksylykov, who has been deputy minister since 2022, said Kazakhstan welcomed investment.\n"
+    )
+    assert statements(nlp, text) == [
+        ("Kang Minho", "person", "Our two countries have built trust", True, None),
+        ("Kang Minho", "person", "Kazakhstan is a natural partner.", True, None),
+        ("Kang Minho", "person", "Today we want concrete projects", True, None),
+        ("Almas Nurlanovich Zhaksylykov", "person", "Kazakhstan welcomed investment", False, None),
+    ]

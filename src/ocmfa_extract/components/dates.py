@@ -102,7 +102,8 @@ _RANGE_LINKS = frozenset({"–", "—", "-", "to", "until", "till", "through", "
 _DASHES = frozenset({"–", "—", "-"})
 _OPEN_ENDS = frozenset({"incumbent", "present", "now", "today", "current"})
 _STAMP_WORDS = re.compile(
-    r"(?i)^[\s\W]*(?:(?:posted|published|updated|issued|date[d]?|ends|release date|article)\b[\s:/,-]*(?:on|at)?)?"
+    r"(?i)^[\s\W]*(?:(?:posted|published|updated|issued|date[d]?|ends|release date|article)\b"
+    r"[\s:/,-]*(?:on|at)?[\s|]*)*"
     r"[\s,]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,/]*$"
 )
 # A dateline: "SINGAPORE, March 6, 2024 — ..." or "CANBERRA | Monday 21 November 2022".
@@ -399,12 +400,25 @@ class DatesComponent:
                     continue
                 before = text[line.start : span.start_char]
                 after = text[span.end_char : line.end]
-                own_line = _STAMP_WORDS.match(_TIME.sub(" ", before + " " + after))
+                # "Published : 2024-10-17 17:52   Updated : 2024-10-17 19:08": the other stamp's date goes too.
+                stamp = _TIME.sub(" ", before + " " + self._without_dates(text, span.end_char, line.end, candidates))
+                own_line = _STAMP_WORDS.match(stamp)
                 dateline = _DATELINE_BEFORE.match(before) and _DATELINE_AFTER.match(after)
                 in_title = title is not None and line.start == title.start and before.endswith("(") and after == ")"
                 if own_line or dateline or in_title:
                     return self.normalize(span.text, span.label_, None)
         return None
+
+    @staticmethod
+    def _without_dates(text: str, start: int, end: int, candidates: list[Span]) -> str:
+        """The text between two offsets with the day and month dates in it taken out."""
+        pieces: list[str] = []
+        cursor = start
+        for span in candidates:
+            if span.label_ in {"DATE_DAY", "DATE_MONTH"} and start <= span.start_char and span.end_char <= end:
+                pieces.append(text[cursor : span.start_char])
+                cursor = span.end_char
+        return " ".join([*pieces, text[cursor:end]])
 
     def _join_ranges(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """Join "A – B", "from A to B", "between A and B" and "A – Incumbent" into one span."""

@@ -47,6 +47,7 @@ from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’"}
 _OPENING_QUOTE = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _PREPOSITIONS = frozenset({"by", "of", "for", "from", "with", "to", "on", "at", "about", "against", "in", "after"})
 _VERB_CUES = frozenset({"SAY", "REACT", "PARTICIPLE"})
 _DETERMINERS = frozenset(
@@ -117,7 +118,10 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     """Return the (start, end) offsets of the text inside quotation marks, marks excluded.
 
     Curly quotes pair by shape; straight double quotes pair in order. Single curly
-    quotes count only where they open after a space (so apostrophes are not quotes).
+    quotes count only where they open after a space (so apostrophes are not quotes). A
+    quotation never runs over a blank line: one that goes on into the next paragraph is
+    left open at the paragraph's end and opened again at the next one's start, so a
+    quotation still open when its paragraph ends stops there.
     """
     quotes: list[tuple[int, int]] = []
     opening = _OPENING_QUOTE.search(text)
@@ -126,7 +130,11 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
         after = index + 1
         if char != "‘" or index == 0 or not text[index - 1].isalnum():
             end = text.find(_QUOTE_PAIRS[char], index + 1)
-            if end != -1:
+            paragraph_break = _PARAGRAPH_BREAK.search(text, index + 1, end if end != -1 else len(text))
+            if paragraph_break is not None:
+                quotes.append((index + 1, len(text[: paragraph_break.start()].rstrip())))
+                after = paragraph_break.start()
+            elif end != -1:
                 quotes.append((index + 1, end))
                 after = end + 1
         opening = _OPENING_QUOTE.search(text, after)
