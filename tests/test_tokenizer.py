@@ -59,7 +59,9 @@ def assert_same_tokens(cached: ChunkCachedTokenizer, reference, text: str) -> No
 
 def document_texts(root: Path) -> list[str]:
     data = root / "tests" / "data"
-    folders = [root / "seeds", data / "docs", data / "heldout" / "docs", data / "heldout2" / "docs"]
+    folders = [root / "seeds", data / "docs"] + [
+        data / name / "docs" for name in ("heldout", "heldout2", "heldout3", "tune3")
+    ]
     return [path.read_text(encoding="utf-8") for folder in folders for path in sorted(folder.glob("*.txt"))]
 
 
