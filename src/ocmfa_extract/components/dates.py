@@ -393,32 +393,24 @@ class DatesComponent:
         lines = layout.lines
         title = layout.title
         for line in lines[:6] + lines[-4:]:
-            for span in candidates:
-                if span.label_ not in {"DATE_DAY", "DATE_MONTH"}:
-                    continue
-                if not (line.start <= span.start_char and span.end_char <= line.end):
-                    continue
+            in_line = [
+                span
+                for span in candidates
+                if span.label_ in {"DATE_DAY", "DATE_MONTH"}
+                and line.start <= span.start_char <= span.end_char <= line.end
+            ]
+            for index, span in enumerate(in_line):
                 before = text[line.start : span.start_char]
                 after = text[span.end_char : line.end]
-                # "Published : 2024-10-17 17:52   Updated : 2024-10-17 19:08": the other stamp's date goes too.
-                stamp = _TIME.sub(" ", before + " " + self._without_dates(text, span.end_char, line.end, candidates))
-                own_line = _STAMP_WORDS.match(stamp)
+                # "Published : 2024-10-17 17:52   Updated : 2024-10-17 19:08": the later stamps' dates go too.
+                gaps = zip(in_line[index:], [*in_line[index + 1 :], None], strict=True)
+                rest = " ".join(text[a.end_char : b.start_char if b else line.end] for a, b in gaps)
+                own_line = _STAMP_WORDS.match(_TIME.sub(" ", before + " " + rest))
                 dateline = _DATELINE_BEFORE.match(before) and _DATELINE_AFTER.match(after)
                 in_title = title is not None and line.start == title.start and before.endswith("(") and after == ")"
                 if own_line or dateline or in_title:
                     return self.normalize(span.text, span.label_, None)
         return None
-
-    @staticmethod
-    def _without_dates(text: str, start: int, end: int, candidates: list[Span]) -> str:
-        """The text between two offsets with the day and month dates in it taken out."""
-        pieces: list[str] = []
-        cursor = start
-        for span in candidates:
-            if span.label_ in {"DATE_DAY", "DATE_MONTH"} and start <= span.start_char and span.end_char <= end:
-                pieces.append(text[cursor : span.start_char])
-                cursor = span.end_char
-        return " ".join([*pieces, text[cursor:end]])
 
     def _join_ranges(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """Join "A – B", "from A to B", "between A and B" and "A – Incumbent" into one span."""

@@ -208,9 +208,8 @@ _CONTEXT_KINDS = KIND_BITS["honorific"] | KIND_BITS["title_word"] | KIND_BITS["k
 _HYPHEN = _RUN_WORD << 1
 _MOST_NAME_WORDS = 6  # "Gonzalo Ignacio Araya Benavente", "Mohammed bin Rashid Al Maktoum"
 _LINE_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-_LIST_OR_FIELD_LINE = re.compile(
-    r"\s*(?:[*•·\-–]|\d+[.)]|[^:]{1,40}:)\s"
-)  # "* Name (...)", "1. Name", "Director: Name"
+# A list item or an infobox line: "* Name (...)", "1. Name", "Director: Name".
+_LIST_OR_FIELD_LINE = re.compile(r"\s*(?:[*•·\-–]|\d+[.)]|[^:]{1,40}:)\s")
 
 
 class NameParts:
@@ -512,7 +511,7 @@ class PeopleComponent:
         while end > span.end and words[end - 1].casefold() in self.particles:
             end -= 1
         if end > span.end and end < len(words) and words[end][:1].isupper():
-            end = span.end  # the capitals run on: "Liu Guangyuan Met Outgoing CG of ...", a headline
+            end = span.end  # the capitals run on: "Commissioner Li Ming Met Outgoing CG of ...", a headline
         if end > span.end and self._in_title_case(doc, doc[span.start].idx):
             # In a headline the name must be closed off by punctuation; capitals that run on
             # to the line's end are the headline's own words.

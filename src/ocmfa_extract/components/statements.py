@@ -47,7 +47,7 @@ from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’"}
 _OPENING_QUOTE = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_PARAGRAPH_BREAK = re.compile(r"[ \t\r]*\n[ \t\r]*\n")  # with the spaces that end the paragraph
 _PREPOSITIONS = frozenset({"by", "of", "for", "from", "with", "to", "on", "at", "about", "against", "in", "after"})
 _VERB_CUES = frozenset({"SAY", "REACT", "PARTICIPLE"})
 _DETERMINERS = frozenset(
@@ -132,7 +132,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             end = text.find(_QUOTE_PAIRS[char], index + 1)
             paragraph_break = _PARAGRAPH_BREAK.search(text, index + 1, end if end != -1 else len(text))
             if paragraph_break is not None:
-                quotes.append((index + 1, len(text[: paragraph_break.start()].rstrip())))
+                quotes.append((index + 1, paragraph_break.start()))
                 after = paragraph_break.start()
             elif end != -1:
                 quotes.append((index + 1, end))
