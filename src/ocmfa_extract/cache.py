@@ -37,9 +37,7 @@ from .extract import DocumentResult, add_names, shifted_facts
 from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
 from .io import atomic_files
 from .models import DocumentRecord
-
-CACHE_DIR = ".ocmfa"
-MANIFEST = "manifest.json"
+from .state import CACHE_DIR, MANIFEST
 
 
 class ManifestEntry(BaseModel):
@@ -365,22 +363,24 @@ def store_parts(results_dir: Path, parts: Iterable[tuple[int, DocumentResult]]) 
 
 
 class ResultCache:
-    """The per-document results of one output folder."""
+    """The per-document results of one output folder, and the manifest of its current state."""
 
-    def __init__(self, out: Path, pipeline: str, patterns: str, full: bool = False) -> None:
-        """Open the cache of ``out``; ``full`` (or other code or patterns) starts it afresh."""
-        self.root = out / CACHE_DIR
-        self.results_dir = self.root / "results"
+    def __init__(
+        self, out: Path, pipeline: str, patterns: str, full: bool = False, manifest: Path | None = None
+    ) -> None:
+        """Open the cache of ``out``; ``full`` (or other code or patterns) starts it afresh.
+
+        ``manifest`` is the current state's manifest (:meth:`.state.OutputFolder.previous_manifest`).
+        """
+        self.results_dir = out / CACHE_DIR / "results"
         self.pipeline = pipeline
         self.patterns = patterns
-        previous = None if full else self._read_manifest()
+        previous = None if full or manifest is None else self._read_manifest(manifest)
         self.valid = previous is not None and previous.pipeline == pipeline and previous.patterns == patterns
         self.previous: dict[str, ManifestEntry] = previous.documents if previous is not None else {}
 
-    def _read_manifest(self) -> Manifest | None:
-        path = self.root / MANIFEST
-        if not path.is_file():
-            return None
+    @staticmethod
+    def _read_manifest(path: Path) -> Manifest | None:
         try:
             return Manifest.model_validate_json(path.read_bytes())
         except (ValidationError, OSError):
@@ -407,14 +407,12 @@ class ResultCache:
         """A result stored by this run (or kept from a valid earlier one)."""
         return read_stored(self.results_dir / f"{sha256}{RESULT_SUFFIX}")
 
-    def commit(self, documents: Iterable[DocumentRecord], is_kept: Callable[[str], bool]) -> None:
-        """Record the complete run, then drop the results no document uses any more.
+    def write_manifest(self, folder: Path, documents: Iterable[DocumentRecord]) -> None:
+        """Write the manifest of a new state into its folder: what it was made from.
 
-        ``documents`` are the run's documents, streamed into the manifest one at a time;
-        ``is_kept`` tells whether a document content is among them.
+        ``documents`` are the run's documents, streamed into the manifest one at a time.
         """
-        self.root.mkdir(parents=True, exist_ok=True)
-        with atomic_files(self.root, [MANIFEST]) as streams:
+        with atomic_files(folder, [MANIFEST]) as streams:
             stream = streams[MANIFEST]
             # The layout of Manifest.model_dump_json(indent=1), written entry by entry.
             stream.write(
@@ -427,6 +425,9 @@ class ResultCache:
                 stream.write(f"{separator}  {_json(document.doc_id)}: {body}")
                 separator = ",\n"
             stream.write("\n }\n}" if separator == ",\n" else "}\n}")
+
+    def drop_unused(self, is_kept: Callable[[str], bool]) -> None:
+        """Delete the results no document of the current state uses (after the switch)."""
         if self.results_dir.is_dir():
             for stored in self.results_dir.iterdir():
                 if stored.suffix == RESULT_SUFFIX and is_kept(stored.name.removesuffix(RESULT_SUFFIX)):

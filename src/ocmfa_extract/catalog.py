@@ -9,20 +9,13 @@ does; a document costs a row on disk instead of a few kilobytes of Python object
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .io import (
-    DEFAULT_MAX_BYTES,
-    InputError,
-    LoadedDocument,
-    SourceFile,
-    TemporaryDatabase,
-    error_record,
-    find_sources,
-    load_document,
-)
+from .io import DEFAULT_MAX_BYTES, InputError, LoadedDocument, TemporaryDatabase, error_record, load_document
 from .models import DocumentRecord, ErrorRecord
+from .sources import SourceFile, SourceWalk, find_sources
 
 #: Rows fetched at a time when iterating, so that a corpus's rows are never all in memory.
 _BATCH = 256
@@ -46,15 +39,21 @@ class DocumentCatalog(TemporaryDatabase):
         self._db.execute("CREATE TABLE also_at (seq INTEGER PRIMARY KEY, sha256 TEXT, path TEXT)")
         self._db.execute("CREATE INDEX also_at_by_sha ON also_at (sha256, seq)")
         self._kept = 0
+        self._loaded = 0
+        self.walk = SourceWalk()  # what the last read_sources skipped, and why
 
-    def read_sources(self, sources: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[ErrorRecord]:
+    def read_sources(
+        self, sources: Sequence[Path], max_bytes: int = DEFAULT_MAX_BYTES, *, follow_links: bool = False
+    ) -> list[ErrorRecord]:
         """Read every input under ``sources``; returns the error records of those that cannot be used.
 
         Files with identical bytes are one document, named by the first path; the others
-        are listed in its ``also_at``.
+        are listed in its ``also_at``. Paths the walk does not read (links out of the
+        sources, special files, unreadable folders, unsupported formats) are errors too;
+        files skipped by suffix are counted in :attr:`walk`.
         """
         errors: list[ErrorRecord] = []
-        for source in find_sources(sources):
+        for source in find_sources(sources, self.walk, follow_links=follow_links):
             try:
                 document = load_document(source, max_bytes)
             except InputError as error:
@@ -70,9 +69,22 @@ class DocumentCatalog(TemporaryDatabase):
             self._db.execute(
                 "INSERT INTO document (sha256, doc_id, record, text, source_path, source_relative, loaded)"
                 " VALUES (?, ?, ?, ?, ?, ?, 1)",
-                (record.sha256, record.doc_id, record.model_dump_json(), kept_text, str(source.path), source.relative),
+                (
+                    record.sha256,
+                    record.doc_id,
+                    record.model_dump_json(),
+                    kept_text,
+                    os.fsencode(source.path),
+                    source.relative,
+                ),
             )
+            self._loaded += 1
+        errors += [ErrorRecord(path=p.relative, error=p.kind, message=p.message) for p in self.walk.problems]
         return errors
+
+    def loaded_count(self) -> int:
+        """How many distinct documents were read from the sources."""
+        return self._loaded
 
     def _record(self, sha256: str, record_json: str) -> DocumentRecord:
         record = DocumentRecord.model_validate_json(record_json)
@@ -106,7 +118,7 @@ class DocumentCatalog(TemporaryDatabase):
         """The documents read from the sources (only those to extract, if ``pending``), in the order found."""
         where = "loaded = 1 AND pending = 1" if pending else "loaded = 1"
         for _, sha256, record_json, text, source_path, relative, *_ in self._batches(where, "seq"):
-            source = SourceFile(Path(source_path), relative)
+            source = SourceFile(Path(os.fsdecode(source_path)), relative)
             yield LoadedDocument(self._record(sha256, record_json), text, source)
 
     def mark_pending(self, sha256: str) -> None:

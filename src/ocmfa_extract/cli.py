@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,33 +13,91 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from spacy import __version__ as spacy_version
 
+from . import __version__
+from .components.rules import cached_patterns, packaged_patterns_dir
 from .evaluation import GoldFormatError, OutputFormatError, evaluate, format_report
 from .io import DEFAULT_MAX_BYTES
 from .models import output_json_schema
 from .outputs import DEFAULT_DB_NAME, DEFAULT_REPORT_NAME, OutputFolderError
 from .patterns import PatternError
 from .pipeline import BaseModelError
-from .runner import OutputLocationError
+from .runner import DEFAULT_DOC_TIMEOUT, RunSummary
 from .runner import run as run_extraction
+from .state import DiskFullError, OutputLocationError
+
+#: Where ``run`` writes without ``--out``: a folder of its own in the current folder, never a project's outputs/.
+DEFAULT_OUT = "ocmfa-out"
 
 app = typer.Typer(
     help="Extract people, roles, dates and statements from foreign-affairs documents.",
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
 )
 stderr = Console(stderr=True)
+log = logging.getLogger("ocmfa_extract")
 
 # A progress bar is worth drawing only for runs longer than a moment.
 _PROGRESS_THRESHOLD = 20
+
+#: The exit codes of ``run`` (the README lists them too).
+EXIT_OK = 0  # every input was read and extracted
+EXIT_DOCUMENTS_FAILED = 1  # some inputs are in errors.jsonl, or none could be read (the old outputs are kept then)
+EXIT_UNUSABLE = 2  # nothing was done: bad arguments, patterns, output folder, or the folder is locked
+EXIT_DISK_FULL = 3  # the disk filled up: the old outputs are kept, nothing half-written is left
+
+
+def _error(message: str, code: int) -> typer.Exit:
+    """Print one error line in the CLI's one style and return the exit to raise."""
+    stderr.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
+    return typer.Exit(code=code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        digest = cached_patterns(packaged_patterns_dir()).digest
+        sys.stdout.write(f"ocmfa-extract {__version__} (spaCy {spacy_version}, packaged patterns {digest[:12]})\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and the patterns' digest."),
+    ] = False,
+) -> None:
+    """Extract people, roles, dates and statements from foreign-affairs documents."""
+
+
+def _set_verbosity(quiet: bool, verbose: bool) -> None:
+    """Log to standard error: errors only (``--quiet``), or also each skipped file and rule count (``--verbose``)."""
+    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+
+
+_QUIET = typer.Option("--quiet", "-q", help="Print errors only.")
+_VERBOSE = typer.Option("--verbose", "-v", help="Also list each file not read and how often each rule fired.")
 
 
 @app.command()
 def run(
     sources: Annotated[
-        list[Path], typer.Argument(exists=True, resolve_path=True, help="Folders or files (.txt, .md, .html, .htm).")
+        list[Path],
+        typer.Argument(
+            exists=True, resolve_path=True, metavar="SOURCE", help="Folders or files (.txt, .md, .html, .htm)."
+        ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", resolve_path=True, help="Output folder.")] = Path("outputs"),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", resolve_path=True, metavar="DIR", help="Output folder (new, empty, or an earlier run's)."
+        ),
+    ] = Path(DEFAULT_OUT),
     patterns: Annotated[
         Path | None,
         typer.Option(
@@ -46,7 +105,8 @@ def run(
             exists=True,
             file_okay=False,
             resolve_path=True,
-            help="Patterns folder (default: ./patterns, else the packaged copy).",
+            metavar="DIR",
+            help="Use the rules in this patterns folder instead of the packaged ones.",
         ),
     ] = None,
     full: Annotated[
@@ -55,23 +115,44 @@ def run(
     keep_missing: Annotated[
         bool, typer.Option("--keep-missing", help="Keep the records of documents no longer in the sources.")
     ] = False,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes to extract with.")] = 1,
+    workers: Annotated[int, typer.Option("--workers", min=1, metavar="N", help="Processes to extract with.")] = 1,
     model: Annotated[
         str | None,
         typer.Option(
             "--model",
+            metavar="NAME",
             help="An installed spaCy pipeline (such as en_core_web_sm) whose entity recogniser proposes "
             "people for the rules to confirm. Default: none (rules only, no model).",
         ),
     ] = None,
     max_bytes: Annotated[
-        int, typer.Option("--max-bytes", min=1, help="Files larger than this are reported, not read.")
+        int, typer.Option("--max-bytes", min=1, metavar="BYTES", help="Files larger than this are reported, not read.")
     ] = DEFAULT_MAX_BYTES,
+    doc_timeout: Annotated[
+        float,
+        typer.Option(
+            "--doc-timeout",
+            min=0.001,
+            metavar="SECONDS",
+            help="A document whose extraction takes longer is stopped and reported (kind timeout).",
+        ),
+    ] = DEFAULT_DOC_TIMEOUT,
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Also read links that lead outside the source folders.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on standard output.")] = False,
+    quiet: Annotated[bool, _QUIET] = False,
+    verbose: Annotated[bool, _VERBOSE] = False,
 ) -> None:
-    """Extract records from every document under SOURCES into the output folder.
+    """Extract records from every document under SOURCE... into the output folder.
 
-    A rerun into the same folder extracts only new and changed documents.
+    A rerun into the same folder extracts only new and changed documents. Exit codes:
+    0 all read; 1 some inputs failed (see errors.jsonl) or none could be read (the
+    folder is left as it was); 2 nothing done (bad arguments, patterns or output
+    folder, or another run is writing it); 3 the disk is full (the folder is left as it
+    was).
     """
+    _set_verbosity(quiet, verbose)
     progress = Progress(
         TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=stderr, transient=True
     )
@@ -81,14 +162,15 @@ def run(
         progress.update(task, total=total)
         # Started only now, once the run's workers exist: a bar's refresh thread must not
         # be running when they are forked.
-        if total >= _PROGRESS_THRESHOLD:
+        if total >= _PROGRESS_THRESHOLD and not (quiet or as_json):
             progress.start()
 
+    rules = patterns or packaged_patterns_dir()
     try:
         summary = run_extraction(
             sources,
             out,
-            patterns,
+            rules,
             on_progress=lambda n: progress.advance(task, n),
             on_total=on_total,
             full=full,
@@ -96,53 +178,79 @@ def run(
             max_bytes=max_bytes,
             workers=workers,
             base_model=model,
+            follow_links=follow_links,
+            doc_timeout=doc_timeout,
         )
     except PatternError as error:
-        stderr.print(f"[red]error:[/red] bad pattern file: {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(code=2) from error
+        raise _error(f"bad pattern file: {error}", EXIT_UNUSABLE) from error
     except (OutputLocationError, BaseModelError) as error:
-        stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(code=2) from error
+        raise _error(str(error), EXIT_UNUSABLE) from error
+    except DiskFullError as error:
+        raise _error(str(error.strerror), EXIT_DISK_FULL) from error
     finally:
         progress.stop()
+    digest = cached_patterns(rules).digest
+    rules_name = "packaged" if patterns is None else str(patterns)
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_json(out, rules_name, digest), ensure_ascii=False, indent=2) + "\n")
+    elif not quiet:
+        _print_run_summary(summary, out, rules_name, digest)
+        for error in summary.errors:
+            stderr.print(
+                f"[yellow]{error.error}[/yellow] {escape(error.path)}: {escape(error.message)}", soft_wrap=True
+            )
+    for rule, count in sorted(summary.rules.items()):
+        log.info("rule %s fired %d times", rule, count)
+    if summary.nothing_processed:
+        raise _error(f"no document could be read from the sources: {out} was left as it was", EXIT_DOCUMENTS_FAILED)
+    if summary.errors:
+        raise typer.Exit(code=EXIT_DOCUMENTS_FAILED)
+
+
+def _print_run_summary(summary: RunSummary, out: Path, rules_name: str, digest: str) -> None:
     table = Table(title=f"ocmfa-extract → {out}")
     for column in ("documents", "people", "roles", "dates", "statements", "errors"):
         table.add_column(column, justify="right")
-    table.add_row(
-        *(
-            str(n)
-            for n in (
-                summary.documents,
-                summary.people,
-                summary.roles,
-                summary.dates,
-                summary.statements,
-                len(summary.errors),
-            )
-        )
-    )
+    counts = (summary.documents, summary.people, summary.roles, summary.dates, summary.statements, summary.failed)
+    table.add_row(*(str(n) for n in counts))
     stderr.print(table)
     stderr.print(
         f"sources: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
         f"{summary.removed} removed; {summary.extracted} extracted",
         soft_wrap=True,
     )
-    for error in summary.errors:
-        stderr.print(f"[yellow]{error.error}[/yellow] {escape(error.path)}: {escape(error.message)}", soft_wrap=True)
-    if summary.nothing_processed:
-        stderr.print("[red]error:[/red] no document could be processed")
-        raise typer.Exit(code=1)
+    if summary.skipped:
+        skipped = ", ".join(f"{count} {suffix}" for suffix, count in summary.skipped.items())
+        stderr.print(f"not read (not .txt, .md, .html or .htm): {escape(skipped)}", soft_wrap=True)
+    if summary.guessed_encodings:
+        stderr.print(
+            f"encodings guessed with low confidence: {summary.guessed_encodings} documents"
+            " (encoding_confidence < 0.5 in documents.jsonl): check them",
+            soft_wrap=True,
+        )
+    stderr.print(f"rules: {escape(rules_name)} patterns, digest {digest[:12]}", soft_wrap=True)
 
 
 @app.command("eval")
 def eval_command(
     gold: Annotated[
-        Path, typer.Option("--gold", exists=True, file_okay=False, resolve_path=True, help="Folder of gold JSON files.")
+        Path,
+        typer.Option(
+            "--gold", exists=True, file_okay=False, resolve_path=True, metavar="DIR", help="Folder of gold JSON files."
+        ),
     ],
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", exists=True, file_okay=False, resolve_path=True, help="Output folder to score."),
-    ] = Path("outputs"),
+        typer.Option(
+            "--out",
+            "-o",
+            exists=True,
+            file_okay=False,
+            resolve_path=True,
+            metavar="DIR",
+            help="Output folder to score.",
+        ),
+    ] = Path(DEFAULT_OUT),
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     details: Annotated[bool, typer.Option("--details", help="List missed and wrong items.")] = False,
 ) -> None:
@@ -150,8 +258,7 @@ def eval_command(
     try:
         report = evaluate(gold, out)
     except (GoldFormatError, OutputFormatError) as error:
-        stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(code=2) from error
+        raise _error(str(error), EXIT_UNUSABLE) from error
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
@@ -171,8 +278,13 @@ def load_command(
     ],
     db: Annotated[
         str | None,
-        typer.Option("--db", help=f"A SQLite file path or a postgresql:// URL (default: OUT/{DEFAULT_DB_NAME})."),
+        typer.Option(
+            "--db",
+            metavar="FILE|URL",
+            help=f"A SQLite file path or a postgresql:// URL (default: OUT/{DEFAULT_DB_NAME}).",
+        ),
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON on standard output.")] = False,
 ) -> None:
     """Load an output folder into a database: SQLite (a file) or PostgreSQL (a URL).
 
@@ -185,8 +297,12 @@ def load_command(
     try:
         summary = load_database(out, db)
     except (OutputFolderError, DatabaseError) as error:
-        stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(code=2) from error
+        raise _error(str(error), EXIT_UNUSABLE) from error
+    if as_json:
+        tables = {name: vars(changes) for name, changes in summary.tables.items()}
+        payload = {"db": summary.url, "changed": summary.changed, "tables": tables}
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
     table = Table(title=f"{out} → {summary.url}")
     for column in ("table", "inserted", "updated", "deleted", "rows"):
         table.add_column(column, justify="left" if column == "table" else "right")
@@ -204,7 +320,11 @@ def report(
     html: Annotated[
         Path | None,
         typer.Option(
-            "--html", dir_okay=False, resolve_path=True, help=f"The page to write (default: OUT/{DEFAULT_REPORT_NAME})."
+            "--html",
+            dir_okay=False,
+            resolve_path=True,
+            metavar="FILE",
+            help=f"The page to write (default: OUT/{DEFAULT_REPORT_NAME}).",
         ),
     ] = None,
     source: Annotated[
@@ -214,6 +334,7 @@ def report(
             exists=True,
             file_okay=False,
             resolve_path=True,
+            metavar="DIR",
             help="The folder the documents were read from, to show their text (repeatable).",
         ),
     ] = None,
@@ -224,8 +345,7 @@ def report(
     try:
         written = write_report(out, html, source or [])
     except OutputFolderError as error:
-        stderr.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
-        raise typer.Exit(code=2) from error
+        raise _error(str(error), EXIT_UNUSABLE) from error
     stderr.print(
         f"wrote {escape(str(written.path))}: {written.documents} documents, {written.with_text} with their text",
         soft_wrap=True,

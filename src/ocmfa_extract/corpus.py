@@ -142,9 +142,9 @@ class PeopleIndex(TemporaryDatabase, PeopleLookup):
     (:meth:`finish`), other processes may read it (:class:`PeopleIndexReader`).
     """
 
-    def __init__(self) -> None:
-        """Open an empty index."""
-        super().__init__(shared=True)
+    def __init__(self, directory: Path | None = None) -> None:
+        """Open an empty index, in a temporary folder under ``directory`` (default: the system's)."""
+        super().__init__(shared=True, directory=directory)
         self._db.execute(
             'CREATE TABLE mention (seq INTEGER PRIMARY KEY, key TEXT, doc_id TEXT, start INT, "end" INT, text TEXT)'
         )

@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import os
 import sqlite3
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -23,11 +24,10 @@ import charset_normalizer
 from pydantic import BaseModel
 
 from .models import DocumentRecord, ErrorRecord
+from .sources import HTML_SUFFIXES, SourceFile
+from .state import TEXTS_DIR
 
-HTML_SUFFIXES: frozenset[str] = frozenset({".html", ".htm"})
-INPUT_SUFFIXES: frozenset[str] = frozenset({".txt", ".md"}) | HTML_SUFFIXES
 DEFAULT_MAX_BYTES = 50_000_000
-TEXTS_DIR = "texts"
 _BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -49,19 +49,6 @@ class InputError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One input file: where it is and how it is named in the outputs."""
-
-    path: Path
-    relative: str  # '/'-separated, relative to the source it was found under
-
-    @property
-    def doc_id(self) -> str:
-        """The document id: the relative path, without its suffix for a ``.txt`` file."""
-        return self.relative.removesuffix(".txt")
 
 
 @dataclass(frozen=True)
@@ -121,20 +108,6 @@ class LoadedDocument:
         yield last
 
 
-def find_sources(sources: Iterable[Path]) -> Iterator[SourceFile]:
-    """Yield the input files under ``sources`` (folders are walked, files taken as given)."""
-    for source in sources:
-        if source.is_file():
-            yield SourceFile(source, source.name)
-            continue
-        for path in sorted(source.rglob("*")):
-            relative = path.relative_to(source)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
-            if path.suffix.lower() in INPUT_SUFFIXES and (path.is_file() or path.is_symlink()):
-                yield SourceFile(path, relative.as_posix())
-
-
 def load_document(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
     """Read and decode one input file, or raise :class:`InputError` saying why not.
 
@@ -165,18 +138,24 @@ def load_document(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Loa
 
 
 def _read_bytes(source: SourceFile, max_bytes: int) -> bytes:
-    """The file's bytes, or an :class:`InputError` for a missing, unreadable or huge file."""
+    """The file's bytes, or an :class:`InputError` for a missing, unreadable, irregular or huge file.
+
+    The limit applies to what is read, not to what ``stat`` says (a file that grows, or a
+    special file that reports no size, is still cut off at ``max_bytes``).
+    """
     path = source.path
     if path.is_symlink() and not path.exists():
         raise InputError("broken_link", f"{source.relative} is a link to a file that does not exist: fix or remove it")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would hang the run, a device never end
+            raise InputError("not_a_file", f"{source.relative} is not a regular file: only regular files are read")
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+        if len(data) > max_bytes:
             raise InputError(
                 "too_large",
-                f"{source.relative} has {size:,} bytes, over the limit of {max_bytes:,}: split it or raise --max-bytes",
+                f"{source.relative} has over {max_bytes:,} bytes, the limit: split it or raise --max-bytes",
             )
-        data = path.read_bytes()
     except PermissionError as error:
         raise InputError("unreadable", f"cannot read {source.relative}: permission denied") from error
     except OSError as error:
@@ -251,7 +230,10 @@ def atomic_files(directory: Path, names: Iterable[str], *, durable: bool = True)
             os.replace(temporary, directory / name)
     finally:
         for stream in streams.values():
-            stream.close()
+            try:
+                stream.close()
+            except OSError:  # a full disk fails the flush on close too: the file is dropped anyway
+                pass
         for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
 
@@ -273,13 +255,13 @@ class TemporaryDatabase:
     journal or syncing.
     """
 
-    def __init__(self, *, shared: bool = False) -> None:
-        """Open an empty database."""
+    def __init__(self, *, shared: bool = False, directory: Path | None = None) -> None:
+        """Open an empty database (a ``shared`` one in a new folder under ``directory``)."""
         self.path: Path | None = None
         if not shared:
             self._db = sqlite3.connect("")  # "": a private on-disk temporary database
             return
-        self.path = Path(tempfile.mkdtemp(prefix="ocmfa-")) / "scratch.sqlite"
+        self.path = Path(tempfile.mkdtemp(prefix="ocmfa-", dir=directory)) / "scratch.sqlite"
         self._db = sqlite3.connect(self.path)
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")

@@ -80,8 +80,8 @@ def build_pipeline(patterns_dir: str | Path | None = None, base_model: str | Non
     """Return the extraction pipeline.
 
     Args:
-        patterns_dir: the patterns directory; ``None`` picks ``./patterns`` or the
-            packaged copy (see :func:`patterns_dir_or_default`).
+        patterns_dir: the patterns directory; ``None`` picks the packaged rules
+            (see :func:`patterns_dir_or_default`).
         base_model: an installed spaCy pipeline to build on; ``None`` (the default)
             uses ``spacy.blank("en")`` and needs no model download.
     """

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from itertools import islice
 from multiprocessing.pool import Pool
 from pathlib import Path
@@ -40,18 +41,10 @@ from .corpus import (
     statement_order,
     statement_records,
 )
-from .io import TEXTS_DIR, atomic_files, jsonl
+from .io import atomic_files, jsonl
 from .models import ErrorRecord
 from .pool import map_in_windows
-
-OUTPUT_FILES: tuple[str, ...] = (
-    "documents.jsonl",
-    "people.jsonl",
-    "roles.jsonl",
-    "dates.jsonl",
-    "statements.jsonl",
-    "errors.jsonl",
-)
+from .state import OUTPUT_FILES
 
 #: The files of the second pass, made a document at a time.
 _RECORD_FILES: tuple[str, ...] = ("roles.jsonl", "dates.jsonl", "statements.jsonl")
@@ -69,6 +62,7 @@ class RecordCounts:
     roles: int = 0
     dates: int = 0
     statements: int = 0
+    rules: Counter[str] = field(default_factory=Counter)  # records by the rule that made them
 
     def add(self, other: RecordCounts) -> None:
         """Count ``other``'s records too."""
@@ -81,14 +75,16 @@ def write_outputs(
     results: Callable[[], Iterable[StoredResult]],
     errors: list[ErrorRecord],
     pool: Pool | None = None,
+    scratch: Path | None = None,
 ) -> RecordCounts:
-    """Write the six output files of the contract, each replaced whole.
+    """Write the six output files of the contract, and HTML pages' texts, into the folder ``out``.
 
     ``results`` is called once per pass and gives the documents' results in output order.
     With ``pool`` (worker processes), the work of both passes is shared out among them.
+    Temporary files go to ``scratch`` (default: the system's temporary folder).
     Returns how many records of each kind were written.
     """
-    with PeopleIndex() as index:
+    with PeopleIndex(scratch) as index:
         if pool is None:
             for result in results():
                 index_people(index, result)
@@ -155,19 +151,20 @@ def write_document_records(
     keys: dict[str, str] = {}
     with ExitStack() as stack:
         text_stream = None
-        if document.text_path:  # the text an HTML page's offsets refer to
-            name = Path(document.text_path).name
-            text_stream = stack.enter_context(atomic_files(out / TEXTS_DIR, [name]))[name]
+        if document.text_path:  # the text an HTML page's offsets refer to, at the path it names
+            text_file = out / document.text_path
+            text_stream = stack.enter_context(atomic_files(text_file.parent, [text_file.name]))[text_file.name]
         # Part by part, record by record: a long document has many, and none is kept after
         # it is written. A part's records lie in it, so the order is that of the whole document.
         for part in result.parts():
             keys.update(people_keys(part.people))
             window = TextWindow(part.text, part.start)
             roles = role_records(document, window, keys, sorted(part.roles, key=role_order), people)
-            counts.roles += _write_each(roles, streams["roles.jsonl"])
-            counts.dates += _write_each(date_records(document, window, part.dates), streams["dates.jsonl"])
+            counts.roles += _write_each(roles, streams["roles.jsonl"], counts.rules)
+            dates = date_records(document, window, part.dates)
+            counts.dates += _write_each(dates, streams["dates.jsonl"], counts.rules)
             statements = statement_records(document, window, keys, sorted(part.statements, key=statement_order), people)
-            counts.statements += _write_each(statements, streams["statements.jsonl"])
+            counts.statements += _write_each(statements, streams["statements.jsonl"], counts.rules)
             if text_stream is not None:
                 text_stream.write(part.text)
     return counts
@@ -178,12 +175,17 @@ def write_people(people: PeopleLookup, stream: TextIO) -> int:
     return _write_each(people.people(), stream)
 
 
-def _write_each(records: Iterable[BaseModel], stream: TextIO) -> int:
-    """Write ``records`` one line each, as they come (none is kept); returns how many."""
+def _write_each(records: Iterable[BaseModel], stream: TextIO, rules: Counter[str] | None = None) -> int:
+    """Write ``records`` one line each, as they come (none is kept); returns how many.
+
+    With ``rules``, each record's ``rule_id`` is counted there.
+    """
     count = 0
     for record in records:
         stream.write(jsonl([record]))
         count += 1
+        if rules is not None:
+            rules[getattr(record, "rule_id", "")] += 1
     return count
 
 

@@ -21,25 +21,28 @@ from spacy.vocab import Vocab
 from ..patterns import Patterns, load_patterns
 from .layout import per_token
 
-DEFAULT_PATTERNS_DIR = Path("patterns")
-
-
 def packaged_patterns_dir() -> Path:
-    """Return the copy of ``patterns/`` shipped inside the installed package."""
-    return Path(str(resources.files("ocmfa_extract") / "patterns"))
+    """Return the rules shipped with the package.
+
+    An installed wheel has them inside the package (``ocmfa_extract/patterns``); an
+    editable install of a checkout reads the checkout's own ``patterns/``, two levels above
+    the package's source, whatever the current folder is.
+    """
+    inside = Path(str(resources.files("ocmfa_extract") / "patterns"))
+    if inside.is_dir():
+        return inside
+    checkout = Path(__file__).resolve().parents[3] / "patterns"  # src/ocmfa_extract/components/ -> the checkout
+    return checkout if checkout.is_dir() else inside
 
 
 def patterns_dir_or_default(patterns_dir: str | Path | None) -> Path:
-    """Resolve a component's ``patterns_dir`` setting.
+    """Resolve a component's ``patterns_dir`` setting: a path given, else the packaged rules.
 
-    An explicit path is used as given. Without one, ``./patterns`` is used when the
-    working directory has one (a checkout of the project, or a user's own rules), else
-    the copy shipped in the package.
+    The current folder is never looked in: a ``patterns/`` folder that happens to be there
+    must not change what a run extracts (``--patterns`` is the one way to use other rules).
     """
     if patterns_dir is not None:
         return Path(patterns_dir)
-    if DEFAULT_PATTERNS_DIR.is_dir():
-        return DEFAULT_PATTERNS_DIR.resolve()
     return packaged_patterns_dir()
 
 
