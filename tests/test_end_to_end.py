@@ -20,9 +20,9 @@ from ocmfa_extract.writer import OUTPUT_FILES
 runner = CliRunner()
 
 
-def run_cli(*args: str) -> None:
+def run_cli(*args: str, exit_code: int = 0) -> None:
     result = runner.invoke(app, list(args))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_end_to_end_bad_files_become_errors(tmp_path: Path, root: Path):
     (source / "empty.txt").write_bytes(b"")
     (source / ".hidden.txt").write_text("ignored", encoding="utf-8")
     out = tmp_path / "out"
-    run_cli("run", str(source), "--out", str(out))
+    run_cli("run", str(source), "--out", str(out), exit_code=1)  # 1: some inputs failed, the others are written
     errors = read_lines(out / "errors.jsonl")
     assert [(e["path"], e["error"]) for e in errors] == [("binary.txt", "binary"), ("empty.txt", "empty")]
     assert all(e["message"] for e in errors)

@@ -113,8 +113,8 @@ run([Path(sys.argv[1])], Path(sys.argv[2]), sys.argv[3])
 
 @pytest.mark.parametrize(
     ("module", "owner", "name"),
-    [("runner", "module", "write_outputs"), ("cache", "ResultCache", "commit")],
-    ids=["killed-before-outputs", "killed-before-manifest"],
+    [("runner", "module", "write_outputs"), ("state", "OutputFolder", "switch_to")],
+    ids=["killed-before-outputs", "killed-before-switch"],
 )
 def test_incremental_killed_run_keeps_outputs_and_resumes(tmp_path, root, patterns_dir, clean_run, module, owner, name):
     sources = copy_seeds(root, tmp_path / "in", SEEDS[:3])
@@ -125,8 +125,7 @@ def test_incremental_killed_run_keeps_outputs_and_resumes(tmp_path, root, patter
     program = KILLER.format(module=module, owner=owner, name=name)
     killed = subprocess.run([sys.executable, "-c", program, str(sources), str(out), str(patterns_dir)], check=False)
     assert killed.returncode == 137
-    if name == "write_outputs":
-        assert outputs(out) == previous  # the last complete outputs are untouched
+    assert outputs(out) == previous  # the last complete outputs are untouched
     for data in outputs(out).values():
         for line in data.decode("utf-8").splitlines():
             json.loads(line)

@@ -202,7 +202,8 @@ def run(
     for rule, count in sorted(summary.rules.items()):
         log.info("rule %s fired %d times", rule, count)
     if summary.nothing_processed:
-        raise _error(f"no document could be read from the sources: {out} was left as it was", EXIT_DOCUMENTS_FAILED)
+        kept = f": the earlier outputs in {out} were left as they were" if summary.kept_previous else ""
+        raise _error(f"no document could be read from the sources{kept}", EXIT_DOCUMENTS_FAILED)
     if summary.errors:
         raise typer.Exit(code=EXIT_DOCUMENTS_FAILED)
 

@@ -150,7 +150,7 @@ def _read_bytes(source: SourceFile, max_bytes: int) -> bytes:
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would hang the run, a device never end
             raise InputError("not_a_file", f"{source.relative} is not a regular file: only regular files are read")
         with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
+            data = stream.read(max_bytes + 1 if max_bytes < sys.maxsize else -1)
         if len(data) > max_bytes:
             raise InputError(
                 "too_large",

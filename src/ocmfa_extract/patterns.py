@@ -20,13 +20,29 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from spacy.schemas import validate_token_pattern
 
-PATTERN_FILES: tuple[str, ...] = (
-    "dates.jsonl",
-    "people.jsonl",
-    "titles.jsonl",
-    "organizations.jsonl",
-    "cues.jsonl",
-)
+#: Each pattern file, with the labels its component reads (``components/<stage>.py``): a
+#: line with any other label would load and never do anything, so it is an error.
+PATTERN_LABELS: dict[str, frozenset[str]] = {
+    "dates.jsonl": frozenset(
+        {
+            "DATE_DAY",
+            "DATE_MONTH",
+            "DATE_YEAR",
+            "DATE_DECADE",
+            "DATE_PARTIAL_DAY",
+            "DATE_PARTIAL_MONTH",
+            "REL_DAY",
+            "REL_WEEKDAY",
+            "REL_MONTH",
+            "REL_YEAR",
+        }
+    ),
+    "people.jsonl": frozenset({"PERSON"}),
+    "titles.jsonl": frozenset({"TITLE", "TITLE_PLURAL", "RANK", "TENURE"}),
+    "organizations.jsonl": frozenset({"ORG_HEAD", "ORG_REF"}),
+    "cues.jsonl": frozenset({"SAY", "REACT", "PARTICIPLE", "ACCORDING", "DOC_SPEAKER", "SPOKES", "PRONOUN"}),
+}
+PATTERN_FILES: tuple[str, ...] = tuple(PATTERN_LABELS)
 
 
 class PatternError(ValueError):
@@ -110,6 +126,10 @@ def load_pattern_file(path: Path) -> list[dict[str, Any]]:
             first = error.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or "line"
             raise PatternError(path, number, f"{where}: {first['msg']}") from error
+        labels = PATTERN_LABELS.get(path.name)
+        if labels is not None and line.label not in labels:
+            known = ", ".join(sorted(labels))
+            raise PatternError(path, number, f"label: {line.label!r} is not a label of {path.name} (known: {known})")
         if isinstance(line.pattern, list):
             problems = validate_token_pattern(line.pattern)
             if problems:

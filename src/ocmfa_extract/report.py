@@ -110,7 +110,8 @@ def document_text(out: Path, document: DocumentRecord, sources: Sequence[Path] =
     """The text a document's offsets refer to, and where it was found (see the module docstring)."""
     if document.text_path:
         stored = out / document.text_path
-        if stored.is_file():
+        # Only inside the output folder: a crafted text_path ("../secret", "/etc/...") reads nothing.
+        if stored.resolve().is_relative_to(out.resolve()) and stored.is_file():
             return stored.read_bytes().decode("utf-8"), document.text_path
     else:
         for source in sources:

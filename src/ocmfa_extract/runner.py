@@ -50,6 +50,7 @@ class RunSummary(RecordCounts):
     skipped: dict[str, int] = field(default_factory=dict)  # files not read, by suffix
 
     guessed_encodings: int = 0  # documents whose encoding was guessed with low confidence
+    kept_previous: bool = False  # no document was read, so the folder's earlier outputs were left as they were
 
     @property
     def failed(self) -> int:
@@ -401,8 +402,9 @@ def _run_in(
             else:
                 catalog.mark_pending(record.sha256)
         summary.errors = errors
-        if catalog.loaded_count() == 0:
-            return summary  # nothing read: the previous state stays as it is
+        if catalog.loaded_count() == 0 and folder.has_state():
+            summary.kept_previous = True  # nothing read: the previous outputs stay as they are
+            return summary
         for doc_id, entry in sorted(cache.previous.items()):
             if catalog.is_loaded_id(doc_id):
                 continue

@@ -168,6 +168,10 @@ class OutputFolder:
 
     # -- the previous state --------------------------------------------------------------------
 
+    def has_state(self) -> bool:
+        """Whether the folder holds the outputs of an earlier run (of this version or an older one)."""
+        return (self.root / CURRENT).is_symlink() or (self.out / "documents.jsonl").exists()
+
     def previous_manifest(self) -> Path | None:
         """The manifest of the current state, if there is one (an older version's too)."""
         for path in (current_state(self.out) / MANIFEST, self.root / MANIFEST):
@@ -238,8 +242,8 @@ class OutputFolder:
 def locked_output(out: Path) -> Iterator[OutputFolder]:
     """Hold ``out`` for one run: locked, leftovers removed; the scratch folder removed and the lock freed on leaving."""
     folder = OutputFolder(out)
-    folder.acquire()
     try:
+        folder.acquire()
         yield folder
     finally:
         folder.release()

@@ -21,6 +21,7 @@ from spacy.vocab import Vocab
 from ..patterns import Patterns, load_patterns
 from .layout import per_token
 
+
 def packaged_patterns_dir() -> Path:
     """Return the rules shipped with the package.
 
