@@ -22,17 +22,22 @@ confidence in [0, 1]) or raises :class:`DecodeError`. The decision order:
    Czech, Russian, Greek...) and neutral punctuation (quotes, dashes, euro sign...), and penalises
    C1 control characters, symbols touching letters (``"£ódŸ"``, ``"mo¿e"``), a lower-case letter
    followed by an upper-case one, letters of two scripts side by side and a Greek final sigma
-   inside a word. The best score wins; on a tie the earlier candidate (cp1252 first) wins. The
-   confidence grows with the margin over the best candidate that gives a *different* text and
-   with the amount of evidence; a tie or a handful of accented letters gives less than 0.5.
+   inside a word; a letter outside the frequent ones of its alphabet counts 0.6 (so that a
+   permuted Cyrillic or Greek reading loses). The best score wins; on a tie the earlier
+   candidate (cp1252 first) wins. The confidence grows with the margin, in points (occurrences),
+   over the best candidate that gives a *different* text: a tie gives 0.25, one or two accented
+   letters less than 0.5, a clear win over many letters up to 0.95.
    When no single-byte reading is plausible, charset-normalizer is asked about the multi-byte
    East Asian encodings (Shift_JIS, GB18030, Big5, EUC-KR...); failing that: ``decode_error``.
 
 After decoding, a text with nothing but byte-order marks, white space (U+00A0, U+3000...) and
 zero-width characters is ``empty``; one where more than 1 character in 20 is a C0 control
-character is ``binary``. Every U+0000 left in the text (a UTF-16 or UTF-32 file can hold one) is
-replaced by U+FFFD, one character for one, so that offsets into the text stay exact and the text
-can be stored in PostgreSQL, whose ``text`` type cannot hold NUL (:func:`clean_text`).
+character other than a line or page break, tab or escape (or more than half are U+0000) is
+``binary``. Every U+0000 left in the text (a UTF-16 or UTF-32 file can hold one) is replaced by
+U+FFFD, one character for one, so that offsets into the text stay exact and the text can be
+stored in PostgreSQL, whose ``text`` type cannot hold NUL (:func:`clean_text`).
+
+A plain-bytes check (empty file, size limit) stays with the caller; this module sees the bytes only.
 
 Errors: this module raises its own :class:`DecodeError` (``kind``, ``message``, the shape of
 ``io.InputError``) rather than importing ``io.InputError``, because ``io`` imports this module;
@@ -108,6 +113,7 @@ _MAX_RUNS = 20_000  # else: this many runs of non-ASCII bytes, with a byte of co
 _NUL_SAMPLE = 1 << 16
 _PLAUSIBLE = 0.6  # a best single-byte score under this lets a multi-byte East Asian reading compete
 _WEAK = 0.2  # and one under this is no reading at all
+_MARGIN = 4.0  # points of score over the best rival reading that make a sure choice
 
 # Non-ASCII lower-case letters of each language's alphabet (upper case is derived).
 _ALPHABETS: dict[str, str] = {
@@ -497,10 +503,10 @@ def _single_byte(data: bytes) -> tuple[DecodedText | None, float]:
     ]
     runner_up = max(rivals, default=-np.inf)
     text = data.decode(CANDIDATES[best])
-    margin = 1.0 if runner_up == -np.inf else min(1.0, (top - runner_up) / 0.3)
-    weight = evidence / (evidence + 5)
-    confidence = min(1.0, top) * (0.25 + 0.7 * margin * weight)
-    return DecodedText(text, CANDIDATES[best], round(max(0.0, confidence), 3)), float(top)
+    # the margin in points (letters that fit, penalties): a tie gives 0.25 at most, _MARGIN points 0.95
+    margin = 1.0 if runner_up == -np.inf else min(1.0, (top - runner_up) * evidence / _MARGIN)
+    confidence = max(0.0, min(1.0, float(top))) * (0.25 + 0.7 * margin)
+    return DecodedText(text, CANDIDATES[best], round(float(confidence), 3)), float(top)
 
 
 _EAST_ASIAN = ["cp932", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr", "cp949", "iso2022_jp"]
@@ -517,4 +523,4 @@ def _east_asian(data: bytes) -> DecodedText | None:
         text = data.decode(best.encoding)
     except (UnicodeDecodeError, LookupError):
         return None
-    return DecodedText(text, best.encoding, round(0.6 * (1.0 - best.chaos), 3))
+    return DecodedText(text, best.encoding, round(0.6 * (1.0 - float(best.chaos)), 3))
