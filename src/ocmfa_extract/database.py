@@ -37,6 +37,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Float,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -137,6 +138,8 @@ def _sql_type(annotation: Any) -> TypeEngine[Any]:
         return Boolean()
     if annotation is int:
         return Integer()
+    if annotation is float:
+        return Float()
     if annotation is str or get_origin(annotation) is Literal:
         return Text()
     if get_origin(annotation) is list:

@@ -20,15 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self, TextIO
 
-import charset_normalizer
 from pydantic import BaseModel
 
+from . import decoding
+from .decoding import DecodedText
 from .models import DocumentRecord, ErrorRecord
 from .sources import HTML_SUFFIXES, SourceFile
 from .state import TEXTS_DIR
 
 DEFAULT_MAX_BYTES = 50_000_000
-_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 def _default_file_mode() -> int:
@@ -111,13 +111,13 @@ class LoadedDocument:
 def load_document(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
     """Read and decode one input file, or raise :class:`InputError` saying why not.
 
-    Text is decoded as UTF-8 (with or without a byte-order mark), UTF-16 with a mark, or
-    else in the encoding charset-normalizer finds; line ends are kept as they are, so
+    Text is decoded as :func:`decode_text` decides (UTF-8 first, then by evidence), with
+    the confidence of that choice on the record; line ends are kept as they are, so
     offsets stay exact. HTML is turned into its main text (navigation, comment forms and
     "Leave a Reply" dropped), and the offsets refer to that text.
     """
     data = _read_bytes(source, max_bytes)
-    text, encoding = decode_text(data, source.relative)
+    text, encoding, confidence = decode_text(data, source.relative)
     text_path = None
     if source.path.suffix.lower() in HTML_SUFFIXES:
         text = html_to_text(text)
@@ -131,6 +131,7 @@ def load_document(source: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Loa
         title=None,
         published=None,
         encoding=encoding,
+        encoding_confidence=round(confidence, 2),
         text_path=text_path,
         also_at=[],
     )
@@ -165,24 +166,16 @@ def _read_bytes(source: SourceFile, max_bytes: int) -> bytes:
     return data
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode a document's bytes; return the text and the encoding used."""
-    for mark, encoding in _BYTE_ORDER_MARKS:
-        if data.startswith(mark):
-            try:
-                return data[len(mark) :].decode(encoding), f"{encoding} with BOM"
-            except UnicodeDecodeError as error:
-                raise InputError("decode_error", f"{name} has a {encoding} mark but is not {encoding}") from error
-    if b"\0" in data:
-        raise InputError("binary", f"{name} looks binary (it holds NUL bytes): it is not a text document")
+def decode_text(data: bytes, name: str) -> DecodedText:
+    """Decode a document's bytes: the text, the encoding used and how sure the choice is (:mod:`.decoding`).
+
+    Raises:
+        InputError: kinds ``binary``, ``decode_error`` and ``empty``.
+    """
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass  # not UTF-8: ask the detector below
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None or best.encoding is None:
-        raise InputError("decode_error", f"{name} is in no text encoding that could be recognised: save it as UTF-8")
-    return str(best), best.encoding
+        return decoding.decode_text(data, name)
+    except decoding.DecodeError as error:
+        raise InputError(error.kind, error.message) from error
 
 
 def html_to_text(html: str) -> str:

@@ -78,6 +78,13 @@ class DocumentRecord(Record):
     title: str | None = Field(description="The document's title, where it has one.")
     published: DateValue | None = Field(description="The document's own date, where given.")
     encoding: str = Field(description="The encoding the file was decoded with.")
+    encoding_confidence: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="How sure the choice of encoding is: 1 for UTF-8 and files with a byte-order mark, lower "
+        "for a guessed code page (under 0.5: check the text).",
+    )
     text_path: str | None = Field(
         description="Where the text the offsets refer to is stored, relative to the output folder, when it is "
         "not the file itself (the text extracted from an HTML page); null for plain text."

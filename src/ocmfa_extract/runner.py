@@ -83,6 +83,9 @@ class RunSummary(RecordCounts):
         return self.documents == 0
 
 
+#: Below this, a document's encoding counts as guessed: the summary says how many, to check.
+LOW_ENCODING_CONFIDENCE = 0.5
+
 #: Words the vocabulary may hold for good; past this, each document runs in a memory zone.
 _WARM_VOCABULARY = 20_000
 
@@ -386,6 +389,7 @@ def _run_in(
         summary = RunSummary(skipped=dict(sorted(catalog.walk.skipped_suffixes.items())))
         for loaded in catalog.loaded():
             record = loaded.record
+            summary.guessed_encodings += record.encoding_confidence < LOW_ENCODING_CONFIDENCE
             previous = cache.previous.get(record.doc_id)
             if previous is None:
                 summary.new += 1
