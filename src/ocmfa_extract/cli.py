@@ -164,6 +164,9 @@ def run(
         # be running when they are forked.
         if total >= _PROGRESS_THRESHOLD and not (quiet or as_json):
             progress.start()
+            drawn.append(True)
+
+    drawn: list[bool] = []
 
     rules = patterns or packaged_patterns_dir()
     try:
@@ -188,7 +191,8 @@ def run(
     except DiskFullError as error:
         raise _error(str(error.strerror), EXIT_DISK_FULL) from error
     finally:
-        progress.stop()
+        if drawn:
+            progress.stop()
     digest = cached_patterns(rules).digest
     rules_name = "packaged" if patterns is None else str(patterns)
     if as_json:

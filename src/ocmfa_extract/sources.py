@@ -22,12 +22,15 @@ fits JSON and stays unique.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 HTML_SUFFIXES: frozenset[str] = frozenset({".html", ".htm"})
 INPUT_SUFFIXES: frozenset[str] = frozenset({".txt", ".md"}) | HTML_SUFFIXES
@@ -231,6 +234,7 @@ def _inside(path: Path, roots: list[Path]) -> bool:
 
 
 def _skip_by_suffix(suffix: str, name: str, walk: SourceWalk) -> None:
+    log.info("not read: %s (not .txt, .md, .html or .htm)", name)
     walk.skipped_suffixes[suffix or "(none)"] += 1
     if suffix in UNSUPPORTED_DOCUMENT_SUFFIXES:
         walk.problems.append(

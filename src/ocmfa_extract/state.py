@@ -203,12 +203,13 @@ class OutputFolder:
             _sync_tree(generation)
             generation.rename(target)
             _sync(generations)
+        self._link_entries(target, replace_plain=False)  # links of a new kind (texts/) wait, dangling, for the switch
         if previous != name:
             link = self.scratch / "current"
             link.symlink_to(f"{GENERATIONS}/{name}")
             os.replace(link, self.root / CURRENT)  # the switch
             _sync(self.root)
-        self._link_entries(target)
+        self._link_entries(target, replace_plain=True)
         for old in generations.iterdir():
             if old.name not in (name, previous):
                 shutil.rmtree(old, ignore_errors=True)
@@ -218,18 +219,28 @@ class OutputFolder:
         current = self.root / CURRENT
         return os.readlink(current).rsplit("/", 1)[-1] if current.is_symlink() else None
 
-    def _link_entries(self, generation: Path) -> None:
-        """Make each contract file of ``out`` a link through ``current`` (once; later switches keep them)."""
+    def _link_entries(self, generation: Path, *, replace_plain: bool) -> None:
+        """Make each contract file of ``out`` a link through ``current`` (once; later switches keep them).
+
+        Before the switch (``replace_plain`` false) only missing links are added: they
+        show nothing until ``current`` has them. After it, an older version's plain files
+        are replaced, and the entries the new state lacks are removed.
+        """
         for entry in _STATE_ENTRIES:
             place = self.out / entry
             wanted = f"{CACHE_DIR}/{CURRENT}/{entry}"
-            if not (generation / entry).exists():
-                if place.is_symlink() or place.is_file():
-                    place.unlink()
-                elif place.is_dir():
-                    shutil.rmtree(place)
-                continue
             if place.is_symlink() and os.readlink(place) == wanted:
+                if replace_plain and not (generation / entry).exists():
+                    place.unlink()
+                continue
+            plain = place.exists() or place.is_symlink()
+            if plain and not replace_plain:
+                continue
+            if not (generation / entry).exists():
+                if place.is_dir() and not place.is_symlink():
+                    shutil.rmtree(place)
+                elif plain:
+                    place.unlink()
                 continue
             if place.is_dir() and not place.is_symlink():  # an older version's texts/: out of the way first
                 place.rename(self.scratch / f"old-{entry}")
