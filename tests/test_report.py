@@ -269,3 +269,25 @@ def test_report_in_headless_chromium(chromium, page, out, tmp_path):
     assert re.search(r'<svg class="timeline"[^>]*>', dom)
     assert dom.count('<rect class="bar') > 10
     assert dom.count('<tr class="person"') == len(lines(out, "people.jsonl"))
+
+
+@pytest.mark.parametrize("text_path", ["../secret.txt", "/etc/hostname", "texts/../../secret.txt"])
+def test_report_reads_text_paths_only_inside_the_output_folder(tmp_path: Path, text_path: str):
+    from ocmfa_extract.models import DocumentRecord
+    from ocmfa_extract.report import document_text
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "secret.txt").write_text("not for the report", encoding="utf-8")
+    record = DocumentRecord(
+        doc_id="page.html",
+        path="page.html",
+        sha256="0" * 64,
+        title=None,
+        published=None,
+        encoding="utf-8",
+        text_path=text_path,
+        also_at=[],
+    )
+    text, found = document_text(out, record)
+    assert text is None and found.startswith("not found")

@@ -70,6 +70,7 @@ from .models import (
     StatementRecord,
 )
 from .outputs import DEFAULT_DB_NAME, OutputFolderError, read_records
+from .state import current_state
 
 SCHEMA_TABLE = "ocmfa_schema"
 
@@ -453,7 +454,7 @@ def load(out: Path, db: str | Path | None = None) -> LoadSummary:
         DatabaseError: when the database cannot be reached, holds a foreign schema, or
             refuses the rows.
     """
-    rows = folder_rows(out)
+    rows = folder_rows(current_state(out))  # every file of one state, even if a run switches it meanwhile
     engine = make_engine(db if db is not None else out / DEFAULT_DB_NAME)
     summary = LoadSummary(url=engine.url.render_as_string(hide_password=True))
     try:

@@ -45,6 +45,8 @@ from rich.table import Table
 
 from ocmfa_extract.text import name_key
 
+from .state import current_state
+
 RANK_WORDS: frozenset[str] = frozenset({"deputy", "vice", "assistant", "acting"})
 """Words that make a different position of the same head noun."""
 
@@ -956,7 +958,7 @@ def evaluate(gold_dir: Path, output_dir: Path) -> EvalReport:
         OutputFormatError: An output line is not JSON or lacks a field the scoring uses.
     """
     golds = load_gold_dir(gold_dir)
-    outputs = _Outputs.load(output_dir)
+    outputs = _Outputs.load(current_state(output_dir))  # every file of one state
     docs: list[DocumentReport] = []
     links: list[_IdentityLink] = []
     for gold in golds:

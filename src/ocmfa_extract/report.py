@@ -39,6 +39,7 @@ from .models import (
     StatementRecord,
 )
 from .outputs import DEFAULT_REPORT_NAME, read_records
+from .state import current_state
 
 LABEL_COLORS: dict[str, str] = {
     "PERSON": "#7aecec",
@@ -70,11 +71,12 @@ class Folder:
 
     @classmethod
     def read(cls, out: Path) -> Folder:
-        """Read the six output files of ``out``.
+        """Read the six output files of ``out``, all of one state (:func:`.state.current_state`).
 
         Raises:
             OutputFolderError: when a file is missing or malformed.
         """
+        out = current_state(out)
         return cls(
             documents=list(read_records(out / "documents.jsonl", DocumentRecord)),
             people=list(read_records(out / "people.jsonl", PersonRecord)),
@@ -109,7 +111,7 @@ class _DocumentView:
 def document_text(out: Path, document: DocumentRecord, sources: Sequence[Path] = ()) -> tuple[str | None, str]:
     """The text a document's offsets refer to, and where it was found (see the module docstring)."""
     if document.text_path:
-        stored = out / document.text_path
+        stored = current_state(out) / document.text_path
         # Only inside the output folder: a crafted text_path ("../secret", "/etc/...") reads nothing.
         if stored.resolve().is_relative_to(out.resolve()) and stored.is_file():
             return stored.read_bytes().decode("utf-8"), document.text_path
