@@ -199,9 +199,9 @@ def run(
         sys.stdout.write(json.dumps(summary.as_json(out, rules_name, digest), ensure_ascii=False, indent=2) + "\n")
     elif not quiet:
         _print_run_summary(summary, out, rules_name, digest)
-        for error in summary.errors:
+        for failed in summary.errors:
             stderr.print(
-                f"[yellow]{error.error}[/yellow] {escape(error.path)}: {escape(error.message)}", soft_wrap=True
+                f"[yellow]{failed.error}[/yellow] {escape(failed.path)}: {escape(failed.message)}", soft_wrap=True
             )
     for rule, count in sorted(summary.rules.items()):
         log.info("rule %s fired %d times", rule, count)

@@ -284,7 +284,7 @@ def _sha256(text: str) -> str:
 
 
 def load_sources(
-    sources: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES
+    sources: Sequence[Path], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[list[LoadedDocument], list[ErrorRecord]]:
     """Read every input under ``sources``; unreadable ones become error records.
 
