@@ -20,7 +20,6 @@ import pstats
 import random
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from corpus import ROOT
 
