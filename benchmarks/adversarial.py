@@ -62,6 +62,11 @@ def _lines(make: Callable[[int], str], size: int) -> str:
 _NAMES = ("Anna Berg", "Carl Dunn", "Eva Falk", "Gus Holm", "Ida Kern", "Jon Lund")
 _MONTHS = ("January", "March", "May", "July", "October", "December")
 
+
+def _appointment(i: int) -> str:
+    return f"{_NAMES[i % 6]} was named ambassador in {_MONTHS[i % 6]} {1950 + i % 70}."
+
+
 #: Each family: (builder of a text of about ``size`` characters, whether it is HTML).
 FAMILIES: dict[str, tuple[Callable[[str, int], str], bool]] = {
     "normal text": (lambda normal, size: (normal * (size // len(normal) + 1))[:size], False),
@@ -85,10 +90,7 @@ FAMILIES: dict[str, tuple[Callable[[str, int], str], bool]] = {
         lambda _, size: _HEAD + _repeat("Ambassador and Minister of Foreign Affairs Deputy Consul General ", size),
         False,
     ),
-    "many people lines": (
-        lambda _, size: _lines(lambda i: f"{_NAMES[i % 6]} was named ambassador in {_MONTHS[i % 6]} {1950 + i % 70}.", size),
-        False,
-    ),
+    "many people lines": (lambda _, size: _lines(_appointment, size), False),
     "bullets": (lambda _, size: _lines(lambda i: f"• {_NAMES[i % 6]}, Minister of State", size), False),
     "amp flood (HTML)": (
         lambda _, size: f"<html><body><article><p>{_repeat('&amp;', size)}</p></article></body></html>",
@@ -99,9 +101,11 @@ FAMILIES: dict[str, tuple[Callable[[str, int], str], bool]] = {
         True,
     ),
     "normal page (HTML)": (
-        lambda normal, size: "<html><body><article>"
-        + "".join(f"<p>{p}</p>\n" for p in (normal * (size // len(normal) + 1))[:size].split("\n\n"))
-        + "</article></body></html>",
+        lambda normal, size: (
+            "<html><body><article>"
+            + "".join(f"<p>{p}</p>\n" for p in (normal * (size // len(normal) + 1))[:size].split("\n\n"))
+            + "</article></body></html>"
+        ),
         True,
     ),
 }
