@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ocmfa_extract.pipeline import customize_tokenizer
-from ocmfa_extract.tokenizer import ChunkCachedTokenizer
+from ocmfa_extract.tokenizer import MAX_SPACY_CHARS, ChunkCachedTokenizer, _pieces
 
 # Texts where spaCy's whitespace rules and special cases matter.
 TRICKY_TEXTS = [
@@ -173,3 +173,21 @@ def test_the_wrapped_tokenizers_attributes_and_a_fresh_start(nlp: Language):
     assert cached._units
     cached.clear()
     assert not cached._units
+
+
+def test_documents_hold_no_unit_that_is_cut_into_pieces(root: Path):
+    # So the comparisons with spaCy above hold exactly: only longer units are cut (issue 16).
+    longest = max(len(unit) for text in document_texts(root) for unit in text.split())
+    assert longest <= MAX_SPACY_CHARS
+
+
+def test_a_unit_too_long_for_spacy_is_tokenized_piece_by_piece(spacy_tokenizer):
+    cached = ChunkCachedTokenizer(spacy_tokenizer)
+    run = "(" * (2 * MAX_SPACY_CHARS + 10) + "word)"
+    text = f"A {run} here"
+    pieces = _pieces(run + " ")
+    assert "".join(pieces) == run + " " and all(len(piece) <= MAX_SPACY_CHARS + 1 for piece in pieces)
+    expected = [("A", " ")] + [(t.text, t.whitespace_) for piece in pieces for t in spacy_tokenizer(piece)]
+    assert [(t.text, t.whitespace_) for t in cached(text)] == expected + [("here", "")]
+    # A unit at the limit is spaCy's own.
+    assert_same_tokens(cached, spacy_tokenizer, "x " + "(" * MAX_SPACY_CHARS + " y")

@@ -16,6 +16,15 @@ whole text without regard to spaces, and a match across a space, which it then d
 apply, can keep it from applying a special case beside it: spaCy splits ``x:) )`` into
 ``x : ) )`` and the second ``''`` of ``''a'' ''b''`` into two quotes. Read chunk by
 chunk, those special cases apply (``x :) )``, ``''``).
+
+A second exception bounds the cost of a document (issue 16). spaCy strips a chunk's
+prefixes and suffixes one at a time, searching what is left of the chunk each time, so a
+chunk that is all punctuation (``"(" * 20000``) takes time quadratic in its length: half
+a minute for 20,000 characters. A chunk longer than :data:`MAX_SPACY_CHARS` is therefore
+handed to spaCy in pieces of at most that length (cut after a punctuation mark near the
+limit where there is one), joined with no space between them. Only inside such a chunk
+can the tokens differ from spaCy's: a piece's edge is always a token's edge. The longest
+chunk in this project's documents (a table's ruled line) is 317 characters.
 """
 
 from __future__ import annotations
@@ -38,6 +47,15 @@ _WORDS, _SPACES, _NORMS = itemgetter(0), itemgetter(1), itemgetter(2)
 
 #: Longer units (a URL, an encoded blob in a saved page) are split every time, not kept.
 MAX_UNIT_LENGTH = 64
+
+#: Longer chunks are handed to spaCy in pieces: the most a single call costs grows with the
+#: square of this. At 512, a text that is all long runs of punctuation costs about 9 s/MB
+#: in spaCy (half a minute for one chunk of 20,000 ``(``).
+MAX_SPACY_CHARS = 512
+
+#: A piece is cut after the last punctuation mark or symbol among its last this many characters.
+_CUT_WINDOW = 64
+_NOT_WORD = re.compile(r"[\W_]")
 
 #: How many distinct units are remembered before the cache is emptied and starts again.
 #: 20,000 hold about 6 MB, and the frequent ones come back into the cache at once; on a
@@ -69,6 +87,8 @@ class ChunkCachedTokenizer:
     def __call__(self, text: str) -> Doc:
         """The ``Doc`` of ``text``."""
         units = _UNITS.findall(text)
+        if units and max(map(len, units)) > MAX_SPACY_CHARS:
+            units = list(chain.from_iterable(map(_pieces, units)))
         splits = list(map(self._units.get, units))
         if None in splits:
             known = self._units
@@ -113,3 +133,27 @@ class ChunkCachedTokenizer:
                 self._units.clear()
             self._units[unit] = split
         return split
+
+
+def _pieces(unit: str) -> list[str]:
+    """``unit`` cut into pieces of at most :data:`MAX_SPACY_CHARS` characters that join up to it.
+
+    A short unit and a run of whitespace (one token, however long) stay whole. A cut falls
+    after the last punctuation mark in the last :data:`_CUT_WINDOW` characters of a piece,
+    so that a word is not cut in two where it can be helped, and never before the unit's
+    trailing space (spaCy would make that space a token of its own).
+    """
+    if len(unit) <= MAX_SPACY_CHARS or unit[0].isspace():
+        return [unit]
+    pieces: list[str] = []
+    start = 0
+    end = len(unit) - 1 if unit[-1] == " " else len(unit)  # the trailing space stays with the last piece
+    while end - start > MAX_SPACY_CHARS:
+        limit = start + MAX_SPACY_CHARS
+        cut = limit
+        for mark in _NOT_WORD.finditer(unit, limit - _CUT_WINDOW, limit):
+            cut = mark.end()
+        pieces.append(unit[start:cut])
+        start = cut
+    pieces.append(unit[start:])
+    return pieces

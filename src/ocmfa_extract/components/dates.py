@@ -101,17 +101,26 @@ _MONTH_CONTEXT = frozenset(
 _RANGE_LINKS = frozenset({"–", "—", "-", "to", "until", "till", "through", "and"})
 _DASHES = frozenset({"–", "—", "-"})
 _OPEN_ENDS = frozenset({"incumbent", "present", "now", "today", "current"})
+# What a line holds besides its date(s) when the date is the document's stamp: stamp words,
+# a weekday, punctuation. The runs of separators are possessive (``*+``): each can only be
+# followed by a letter or the end, so giving characters back never helps, and without it
+# a long run of ", " that fails at its end backtracked in cubic time (issue 16).
+# ``tests/test_adversarial.py`` checks it against the backtracking form.
 _STAMP_WORDS = re.compile(
-    r"(?i)^[\s\W]*(?:(?:posted|published|updated|issued|date[d]?|ends|release date|article)\b"
-    r"[\s:/,-]*(?:on|at)?[\s|]*)*"
-    r"[\s,]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,/]*$"
+    r"(?i)^[\s\W]*+(?:(?:posted|published|updated|issued|date[d]?|ends|release date|article)\b"
+    r"[\s:/,-]*+(?:on|at)?[\s|]*+)*+"
+    r"[\s,]*+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[\s,/]*+$"
 )
 # A dateline: "SINGAPORE, March 6, 2024 — ..." or "CANBERRA | Monday 21 November 2022".
+# (Possessive for the same reason: the name's run can only give back spaces, which ``\s*`` takes.)
 _DATELINE_BEFORE = re.compile(
-    r"^[A-Z][A-Z .'’\-]+\s*[,|]\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$", re.IGNORECASE
+    r"^[A-Z][A-Z .'’\-]++\s*[,|]\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$", re.IGNORECASE
 )
 _DATELINE_AFTER = re.compile(r"^\s*(?:$|[—–-]|\()")
-_TIME = re.compile(r"(?i)\b(?:[a-z]{2,4}\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?\b")
+_TIME = re.compile(r"(?i)\b(?:[a-z]{2,4}\s++)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*+[ap]\.?m\.?)?\b")
+# Three digits in a row are never part of a time, and neither a stamp line nor a dateline
+# allows a digit besides its date's: past such a number, no later date of the line is a stamp.
+_LONG_NUMBER = re.compile(r"\d{3}")
 
 for _name, _default in (("ocmfa_date", None), ("ocmfa_end_date", None), ("ocmfa_open_end", False)):
     if not Span.has_extension(_name):
@@ -399,7 +408,20 @@ class DatesComponent:
                 if span.label_ in {"DATE_DAY", "DATE_MONTH"}
                 and line.start <= span.start_char <= span.end_char <= line.end
             ]
+            long_number = _LONG_NUMBER.search(text, line.start, line.end)
             for index, span in enumerate(in_line):
+                if long_number is not None and long_number.end() <= span.start_char:
+                    # Only the title's "(date)" is left to test, without copying the line.
+                    in_title = (
+                        title is not None
+                        and line.start == title.start
+                        and text[span.start_char - 1] == "("
+                        and line.end - span.end_char == 1
+                        and text[span.end_char] == ")"
+                    )
+                    if in_title:
+                        return self.normalize(span.text, span.label_, None)
+                    continue
                 before = text[line.start : span.start_char]
                 after = text[span.end_char : line.end]
                 # "Published : 2024-10-17 17:52   Updated : 2024-10-17 19:08": the later stamps' dates go too.

@@ -103,12 +103,16 @@ class Layout:
             return None
         return self.lines[index]
 
+    @cached_property
+    def _paragraph_starts(self) -> list[int]:
+        return [paragraph.start for paragraph in self.paragraphs]
+
     def paragraph_at(self, offset: int) -> TextRange | None:
-        """Return the paragraph holding ``offset``, if any."""
-        for paragraph in self.paragraphs:
-            if paragraph.start <= offset < paragraph.end:
-                return paragraph
-        return None
+        """Return the paragraph holding ``offset``, if any (by bisection: paragraphs are in order and apart)."""
+        index = bisect_right(self._paragraph_starts, offset) - 1
+        if index < 0 or offset >= self.paragraphs[index].end:
+            return None
+        return self.paragraphs[index]
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,10 @@ followed by one ("Kennedy Road").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import accumulate
 from typing import Any
 
 import numpy
@@ -430,7 +432,9 @@ class PeopleComponent:
         candidates = [
             name for name in (self._strip_context(match, kinds, words) for match in matches) if name is not None
         ]
-        grow = partial(self._grown, kinds=kinds, words=words, place_tokens=place_tokens)
+        grow = partial(
+            self._grown, kinds=kinds, words=words, place_tokens=place_tokens, title_case=_TitleCaseLines(doc)
+        )
         candidates = filter_spans(
             [grow(span) for span in candidates + self._appositive_names(doc, bits, kinds, words)]
             + self._layout_names(doc, kinds)
@@ -480,7 +484,9 @@ class PeopleComponent:
                     return mention.kb_id_
         return None
 
-    def _grown(self, span: Span, kinds: list[int], words: list[str], place_tokens: set[int]) -> Span:
+    def _grown(
+        self, span: Span, kinds: list[int], words: list[str], place_tokens: set[int], title_case: _TitleCaseLines
+    ) -> Span:
         """A name with the capitalised words that go on after it, and hyphenated parts on either side.
 
         The patterns match two or three words; many names are longer: "Luiz Fernando
@@ -512,7 +518,7 @@ class PeopleComponent:
             end -= 1
         if end > span.end and end < len(words) and words[end][:1].isupper():
             end = span.end  # the capitals run on: "Commissioner Li Ming Met Outgoing CG of ...", a headline
-        if end > span.end and self._in_title_case(doc, doc[span.start].idx):
+        if end > span.end and title_case(doc[span.start].idx):
             # In a headline the name must be closed off by punctuation; capitals that run on
             # to the line's end are the headline's own words.
             closed = end < len(words) and not words[end][0].isalnum() and not words[end].isspace()  # ",", ")", "|"
@@ -520,22 +526,6 @@ class PeopleComponent:
         if (start, end) == (span.start, span.end):
             return span
         return Span(doc, start, end, label=span.label_, span_id=span.id_)
-
-    @staticmethod
-    def _in_title_case(doc: Doc, offset: int) -> bool:
-        """Whether the line holding ``offset`` is a headline in title case, not running text.
-
-        Such a line has four words or more, every word of four letters or more capitalised,
-        and is not a list item or an infobox line (a list of names looks the same).
-        """
-        layout = doc._.ocmfa_layout
-        if any(low <= offset < high for low, high in layout.heading_ranges):
-            return True
-        line = layout.line_at(offset)
-        if line is None or _LIST_OR_FIELD_LINE.match(line.text):
-            return False
-        words = _LINE_WORD.findall(line.text)
-        return len(words) >= 4 and all(word[0].isupper() for word in words if len(word) >= 4)
 
     @staticmethod
     def _strip_context(span: Span, kinds: list[int], words: list[str]) -> Span | None:
@@ -834,3 +824,42 @@ class PeopleComponent:
             span[1:] if kinds[span.start] & KIND_BITS["honorific"] else span for span in mentions
         ]  # without "Mr", "Dr"
         return max((span_text(text, form) for form in forms), key=len)
+
+
+class _TitleCaseLines:
+    """Whether an offset of a document lies in a headline in title case, not running text.
+
+    Such a line has four words or more, every word of four letters or more capitalised,
+    and is not a list item or an infobox line (a list of names looks the same); the title
+    and the headings count as headlines. Each line is read once, however many names it
+    holds, and the headings are looked up by bisection: a name on a long line or in a
+    document of many headings costs no scan of either (issue 16).
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        """Sort the headings of ``doc``; no line is read yet."""
+        self.layout = doc._.ocmfa_layout
+        ranges = sorted(self.layout.heading_ranges)
+        self.starts = [start for start, _ in ranges]
+        self.reach = list(accumulate((end for _, end in ranges), max))  # the furthest end so far
+        self.lines: dict[int, bool] = {}
+
+    def __call__(self, offset: int) -> bool:
+        """Whether ``offset`` is in a heading, or in a line in title case."""
+        index = bisect_right(self.starts, offset) - 1
+        if index >= 0 and self.reach[index] > offset:
+            return True
+        line = self.layout.line_at(offset)
+        if line is None:
+            return False
+        known = self.lines.get(line.start)
+        if known is None:
+            known = self.lines[line.start] = _in_title_case(line.text)
+        return known
+
+
+def _in_title_case(line: str) -> bool:
+    if _LIST_OR_FIELD_LINE.match(line):
+        return False
+    words = _LINE_WORD.findall(line)
+    return len(words) >= 4 and all(word[0].isupper() for word in words if len(word) >= 4)

@@ -184,7 +184,12 @@ class _DocStatements:
         self.people_by_char = RangeIndex(list(enumerate(self.people)), lambda item: item[1].start_char)
         self.orgs_by_char = RangeIndex(list(enumerate(self.orgs)), lambda item: item[1].start_char)
         self.cues_by_char = RangeIndex(list(enumerate(self.cues)), lambda item: item[1].start_char)
+        # By start token, for the speaker after a cue (no scan of every span per cue).
+        self.people_at = _ByToken(self.people)
+        self.orgs_at = _ByToken(self.orgs)
+        self.cues_at = _ByToken(self.cues)
         self.dates = list(doc.spans[DATES_KEY])
+        self.dates_by_char = RangeIndex(self.dates, lambda date: date.start_char)
         self.names = doc._.ocmfa_people or {}
         self.last_speaker: Speaker | None = None
 
@@ -287,7 +292,7 @@ class _DocStatements:
         return _STAMP_REST.fullmatch(rest) is not None
 
     def _dates_in(self, paragraph: TextRange) -> list[Span]:
-        return [d for d in self.dates if paragraph.start <= d.start_char < paragraph.end]
+        return self.dates_by_char.between(paragraph.start, paragraph.end)
 
     def _turns(self) -> list[StatementFact]:
         """Transcript turns: "Guo Ruiqing: ..." and, in an interview, "A: ..."."""
@@ -608,16 +613,14 @@ class _DocStatements:
         run_end = index
         while run_end < len(doc) and run_end - index < 8 and (doc[run_end].is_title or doc[run_end].is_upper):
             run_end += 1
-        for cue in self.cues:  # "the State Council Institutional Reform Plan": a document
-            if cue.label_ == "DOC_SPEAKER" and index < cue.start and cue.end == run_end:
+        for cue in self.cues_at.starting(index + 1, run_end):  # "the State Council Institutional Reform Plan"
+            if cue.label_ == "DOC_SPEAKER" and cue.end == run_end:
                 return self._cue_speaker(cue)
-        for person in self.people:
-            if person.start <= index < person.end:
-                return self._person(person)
-        for org in self.orgs:
-            if org.start <= index < org.end:
-                return Speaker(org.kb_id_, "organization", None)
-        for cue in self.cues:
+        if people := self.people_at.covering(index):
+            return self._person(people[0])
+        if orgs := self.orgs_at.covering(index):
+            return Speaker(orgs[0].kb_id_, "organization", None)
+        for cue in self.cues_at.starting(index - self.cues_at.longest + 1, index + 4):
             if cue.start <= index < cue.end or (cue.start > index and cue.start - index <= 3):
                 speaker = self._cue_speaker(cue)
                 if speaker is not None:
@@ -631,7 +634,7 @@ class _DocStatements:
             last = self.last_speaker
             return last if last is not None and last.kind != "person" else None
         if cue.label_ == "SPOKES":
-            org = next((o for o in self.orgs if cue.end <= o.start <= cue.end + 2), None)
+            org = next(iter(self.orgs_at.starting(cue.end, cue.end + 3)), None)
             if org is not None:
                 return Speaker(org.kb_id_, "organization", None)
             subject = doc._.ocmfa_subject
@@ -705,24 +708,19 @@ class _DocStatements:
                 return date._.ocmfa_date, True
         paragraph = self.doc._.ocmfa_layout.paragraph_at(sentence.start_char)
         if paragraph is not None:
-            earlier = [
-                d
-                for d in self._framing_dates(paragraph.start, sentence.start_char, content)
-                if d.start - sentence_of(self.doc, d.start).start <= 4
-            ]
-            if earlier:
-                return earlier[-1]._.ocmfa_date, False
+            # The last such date: looked for from the sentence back, not among all the paragraph's.
+            for d in reversed(self.dates_by_char.between(paragraph.start, sentence.start_char)):
+                if self._frames(d, content) and d.start - sentence_of(self.doc, d.start).start <= 4:
+                    return d._.ocmfa_date, False
         return self.doc._.ocmfa_published, False
 
     def _framing_dates(self, start_char: int, end_char: int, content: tuple[int, int]) -> list[Span]:
         """Dates between two offsets, outside the content and outside asides."""
-        return [
-            d
-            for d in self.dates
-            if start_char <= d.start_char < end_char
-            and not content[0] <= d.start_char < content[1]
-            and not self._in_relative_clause(d.start_char)
-        ]
+        return [d for d in self.dates_by_char.between(start_char, end_char) if self._frames(d, content)]
+
+    def _frames(self, date: Span, content: tuple[int, int]) -> bool:
+        """Whether ``date`` is outside the content and outside an aside."""
+        return not content[0] <= date.start_char < content[1] and not self._in_relative_clause(date.start_char)
 
 
 def _speaker_of(fact: StatementFact) -> Speaker:
@@ -734,3 +732,20 @@ def _modifies_document(token: Token) -> bool:
     return (token.is_title or token.is_upper or "-" in token.text or token.like_num) and (
         token.lower_ not in _DETERMINERS
     )
+
+
+class _ByToken:
+    """Spans by their first token, found in the order of their list without a scan of it."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        """Index ``spans`` (in any order) by start token."""
+        self.index = RangeIndex(list(enumerate(spans)), lambda item: item[1].start)
+        self.longest = max((len(span) for span in spans), default=0)
+
+    def starting(self, low: int, high: int) -> list[Span]:
+        """The spans that start at a token in ``[low, high)``, in the list's order."""
+        return [span for _, span in sorted(self.index.between(low, high))]
+
+    def covering(self, token: int) -> list[Span]:
+        """The spans that hold ``token``, in the list's order."""
+        return [span for span in self.starting(token - self.longest + 1, token + 1) if token < span.end]
