@@ -87,6 +87,7 @@ FAMILIES: dict[str, tuple[Callable[[str, int], str], bool]] = {
     "capitalised words": (lambda _, size: _HEAD + _repeat("Foreign Minister Anna Berg Of The Office ", size), False),
     "quotation marks": (lambda _, size: _HEAD + _repeat("“Yes,” Anna Berg said. “No ", size) + _TAIL, False),
     "open quotes": (lambda _, size: _HEAD + _repeat("“ said ", size) + _TAIL, False),
+    "space runs": (lambda _, size: _HEAD + _repeat(" " * 999 + "\n", size) + _TAIL, False),
     "repeated titles": (
         lambda _, size: _HEAD + _repeat("Ambassador and Minister of Foreign Affairs Deputy Consul General ", size),
         False,

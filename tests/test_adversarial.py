@@ -162,6 +162,8 @@ ADVERSARIAL_TEXTS = {
     "capitalised words": "Press release\n\n" + "Foreign Minister Anna Berg Of The Office " * 60,
     "punctuation": "Press release\n\n" + _punctuation(3000) + "\n\nAnna Berg said it.",
     "bullets": "\n".join(f"• Anna Berg{i}, Minister of State since {1950 + i}" for i in range(200)),
+    "open quotes": "Press release\n\n" + '"“ said ' * 300,
+    "space runs": "Press release\n\n" + " " * 5000 + "Anna Berg said it.\n" + "\t " * 3000,
 }
 
 
@@ -204,3 +206,40 @@ def test_spans_by_token_are_found_as_a_scan_finds_them(bounds: list[tuple[int, i
     index = _ByToken(spans)  # type: ignore[arg-type]
     assert index.covering(token) == [s for s in spans if s.start <= token < s.end]
     assert index.starting(token, token + 3) == [s for s in spans if token <= s.start < token + 3]
+
+
+_OLD_PARAGRAPH_BREAK = re.compile(r"[ \t\r]*\n[ \t\r]*\n")
+
+
+def old_find_quotes(text: str) -> list[tuple[int, int]]:
+    """find_quotes as it was: a scan to the end of the text for every mark that never closes."""
+    pairs = {"“": "”", '"': '"', "‘": "’"}
+    opening_quote = re.compile('[“"‘]')
+    quotes: list[tuple[int, int]] = []
+    opening = opening_quote.search(text)
+    while opening is not None:
+        index, char = opening.start(), opening.group()
+        after = index + 1
+        if char != "‘" or index == 0 or not text[index - 1].isalnum():
+            end = text.find(pairs[char], index + 1)
+            paragraph_break = _OLD_PARAGRAPH_BREAK.search(text, index + 1, end if end != -1 else len(text))
+            if paragraph_break is not None:
+                quotes.append((index + 1, paragraph_break.start()))
+                after = paragraph_break.start()
+            elif end != -1:
+                quotes.append((index + 1, end))
+                after = end + 1
+        opening = opening_quote.search(text, after)
+    return quotes
+
+
+_QUOTE_PIECES = st.sampled_from(["“", "”", '"', "‘", "’", "a", "it’s", " ", "\n", "\n\n", " \n \n ", "\t", "\r\n", "x"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_QUOTE_PIECES, max_size=14))
+def test_quotes_found_by_bisection_as_a_scan_finds_them(pieces: list[str]):
+    from ocmfa_extract.components.statements import find_quotes
+
+    text = "".join(pieces)
+    assert find_quotes(text) == old_find_quotes(text)

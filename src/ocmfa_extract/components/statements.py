@@ -47,7 +47,9 @@ from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’"}
 _OPENING_QUOTE = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
-_PARAGRAPH_BREAK = re.compile(r"[ \t\r]*\n[ \t\r]*\n")  # with the spaces that end the paragraph
+# With the spaces that end the paragraph; tried only where a run of spaces starts, so a long
+# run of spaces costs its length once, not its length squared.
+_PARAGRAPH_BREAK = re.compile(r"(?<![ \t\r])[ \t\r]*\n[ \t\r]*\n")
 _PREPOSITIONS = frozenset({"by", "of", "for", "from", "with", "to", "on", "at", "about", "against", "in", "after"})
 _VERB_CUES = frozenset({"SAY", "REACT", "PARTICIPLE"})
 _DETERMINERS = frozenset(
@@ -123,21 +125,28 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     left open at the paragraph's end and opened again at the next one's start, so a
     quotation still open when its paragraph ends stops there.
     """
+    # Every mark and break is found once and looked up by bisection: a long run of marks
+    # that never close costs its length, not its length squared.
+    closings = {char: [m.start() for m in re.finditer(re.escape(pair), text)] for char, pair in _QUOTE_PAIRS.items()}
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
     quotes: list[tuple[int, int]] = []
-    opening = _OPENING_QUOTE.search(text)
-    while opening is not None:
+    after = 0
+    for opening in _OPENING_QUOTE.finditer(text):
         index, char = opening.start(), opening.group()
-        after = index + 1
-        if char != "‘" or index == 0 or not text[index - 1].isalnum():
-            end = text.find(_QUOTE_PAIRS[char], index + 1)
-            paragraph_break = _PARAGRAPH_BREAK.search(text, index + 1, end if end != -1 else len(text))
-            if paragraph_break is not None:
-                quotes.append((index + 1, paragraph_break.start()))
-                after = paragraph_break.start()
-            elif end != -1:
-                quotes.append((index + 1, end))
-                after = end + 1
-        opening = _OPENING_QUOTE.search(text, after)
+        if index < after:
+            continue
+        if char == "‘" and index > 0 and text[index - 1].isalnum():
+            continue
+        positions = closings[char]
+        at = bisect_right(positions, index)
+        end = positions[at] if at < len(positions) else len(text)
+        at = bisect_right(breaks, index)
+        if at < len(breaks) and breaks[at] < end:  # the paragraph ends first: the quotation stops there
+            quotes.append((index + 1, breaks[at]))
+            after = breaks[at]
+        elif end < len(text):
+            quotes.append((index + 1, end))
+            after = end + 1
     return quotes
 
 
