@@ -243,3 +243,18 @@ def test_quotes_found_by_bisection_as_a_scan_finds_them(pieces: list[str]):
 
     text = "".join(pieces)
     assert find_quotes(text) == old_find_quotes(text)
+
+
+@pytest.mark.parametrize("run", ["(\"'[{<*.,;:!?-)]}>" * 40, '"' * 3000, "&" * 2000 + " ", "—" * 700])
+def test_a_long_run_of_marks_is_one_token_a_mark(nlp: Language, run: str):
+    text = "Before " + run.rstrip() + " after."
+    doc = nlp.make_doc(text)
+    assert [token.text for token in doc] == ["Before", *run.rstrip(), "after", "."]
+    assert doc.text == text
+
+
+def test_a_long_chunk_of_words_and_marks_keeps_spacys_tokens_inside_its_pieces(nlp: Language):
+    chunk = "word(" * 200  # over the limit, but not marks alone: spaCy splits each piece
+    doc = nlp.make_doc(chunk)
+    assert doc.text == chunk
+    assert {token.text for token in doc} == {"word", "("}

@@ -21,8 +21,9 @@ A second exception bounds the cost of a document (issue 16). spaCy strips a chun
 prefixes and suffixes one at a time, searching what is left of the chunk each time, so a
 chunk that is all punctuation (``"(" * 20000``) takes time quadratic in its length: half
 a minute for 20,000 characters. A chunk longer than :data:`MAX_SPACY_CHARS` is therefore
-handed to spaCy in pieces of at most that length (cut after a punctuation mark near the
-limit where there is one), joined with no space between them. Only inside such a chunk
+handed to spaCy in pieces of at most :data:`PIECE_CHARS` (cut after a punctuation mark near
+the limit where there is one), joined with no space between them; a piece of nothing but
+punctuation and symbols is read one mark at a time. Only inside such a chunk
 can the tokens differ from spaCy's: a piece's edge is always a token's edge. The longest
 chunk in this project's documents (a table's ruled line) is 317 characters.
 """
@@ -48,14 +49,20 @@ _WORDS, _SPACES, _NORMS = itemgetter(0), itemgetter(1), itemgetter(2)
 #: Longer units (a URL, an encoded blob in a saved page) are split every time, not kept.
 MAX_UNIT_LENGTH = 64
 
-#: Longer chunks are handed to spaCy in pieces: the most a single call costs grows with the
-#: square of this. At 512, a text that is all long runs of punctuation costs about 9 s/MB
-#: in spaCy (half a minute for one chunk of 20,000 ``(``).
+#: Longer chunks are handed to spaCy in pieces (no chunk of ordinary text is this long, so
+#: ordinary text is tokenized exactly as spaCy does).
 MAX_SPACY_CHARS = 512
 
+#: The length of those pieces: what one spaCy call costs grows with its square. At 512, a
+#: text that is all long runs of punctuation cost about 9 s/MB; at 128, under 2 s/MB.
+PIECE_CHARS = 128
+
 #: A piece is cut after the last punctuation mark or symbol among its last this many characters.
-_CUT_WINDOW = 64
+_CUT_WINDOW = 32
 _NOT_WORD = re.compile(r"[\W_]")
+# A piece of nothing but punctuation and symbols (and the unit's trailing space): spaCy would
+# strip it one mark at a time, each time searching the rest; its marks are read one by one.
+_ALL_MARKS = re.compile(r"[^\w\s]+ ?")
 
 #: How many distinct units are remembered before the cache is emptied and starts again.
 #: 20,000 hold about 6 MB, and the frequent ones come back into the cache at once; on a
@@ -136,7 +143,7 @@ class ChunkCachedTokenizer:
 
 
 def _pieces(unit: str) -> list[str]:
-    """``unit`` cut into pieces of at most :data:`MAX_SPACY_CHARS` characters that join up to it.
+    """``unit`` cut into pieces of at most :data:`PIECE_CHARS` characters that join up to it.
 
     A short unit and a run of whitespace (one token, however long) stay whole. A cut falls
     after the last punctuation mark in the last :data:`_CUT_WINDOW` characters of a piece,
@@ -148,12 +155,22 @@ def _pieces(unit: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     end = len(unit) - 1 if unit[-1] == " " else len(unit)  # the trailing space stays with the last piece
-    while end - start > MAX_SPACY_CHARS:
-        limit = start + MAX_SPACY_CHARS
+    while end - start > PIECE_CHARS:
+        limit = start + PIECE_CHARS
         cut = limit
         for mark in _NOT_WORD.finditer(unit, limit - _CUT_WINDOW, limit):
             cut = mark.end()
         pieces.append(unit[start:cut])
         start = cut
     pieces.append(unit[start:])
-    return pieces
+    return list(chain.from_iterable(map(_marks_apart, pieces)))
+
+
+def _marks_apart(piece: str) -> list[str]:
+    """A piece of nothing but marks as one unit a mark (the last keeps the trailing space), else the piece."""
+    if not _ALL_MARKS.fullmatch(piece):
+        return [piece]
+    marks = list(piece.rstrip(" "))
+    if piece.endswith(" "):
+        marks[-1] += " "
+    return marks
