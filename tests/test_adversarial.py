@@ -258,3 +258,24 @@ def test_a_long_chunk_of_words_and_marks_keeps_spacys_tokens_inside_its_pieces(n
     doc = nlp.make_doc(chunk)
     assert doc.text == chunk
     assert {token.text for token in doc} == {"word", "("}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 20), st.integers(1, 6), st.integers(0, 3)), max_size=30))
+def test_longest_matches_are_the_spans_filter_spans_keeps(nlp: Language, raw: list[tuple[int, int, int]]):
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    from ocmfa_extract.components.rules import _longest_matches
+
+    doc = nlp.make_doc(" ".join(["word"] * 30))
+    matches = sorted({(start, start + length, key) for start, length, key in raw})
+    spans = [Span(doc, start, end, label=str(key)) for start, end, key in matches]
+    kept = [(span.start, span.end, int(span.label_)) for span in filter_spans(spans)]
+    assert _longest_matches(matches) == kept
+
+
+@pytest.mark.parametrize("text", ['"" said Minister Anna Berg on Monday.', "“ ,” said Minister Anna Berg.\n"])
+def test_quotation_marks_around_no_word_are_no_statement(nlp: Language, text: str):
+    result = extract_document(nlp, "Press release\n\n" + text, RECORD)
+    assert result.statements == []

@@ -28,7 +28,7 @@ from functools import lru_cache
 from dateparser.date import DateDataParser
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
-from spacy.util import filter_spans, registry
+from spacy.util import registry
 
 from ..models import DateValue
 from ..patterns import Patterns
@@ -298,6 +298,8 @@ def make_date_normalizer_v2() -> DateNormalizer:
     """Return the v1 normaliser with a fast path: common absolute shapes skip dateparser."""
     slow = make_date_normalizer()
 
+    # A pure function of its arguments, and the same dates come back in a document and a corpus.
+    @lru_cache(maxsize=8192)
     def normalize(expression: str, label: str, reference: DateValue | None) -> DateValue | None:
         if label in {"DATE_DAY", "DATE_MONTH"}:
             value = fast_date(expression, _PRECISION_OF_LABEL[label])
@@ -345,8 +347,8 @@ class DatesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate the date spans of ``doc`` and its published date."""
-        matches = self.rules.match_in_runs(doc, self.runs.runs(doc))
-        candidates = [span for span in filter_spans(matches) if self._plausible(doc, span)]
+        matches = self.rules.match_in_runs(doc, self.runs.runs(doc), longest=True)  # as filter_spans keeps them
+        candidates = [span for span in matches if self._plausible(doc, span)]
         continuation = doc._.ocmfa_continuation
         doc._.ocmfa_published = continuation.published if continuation else self._published(doc, candidates)
         for index, span in enumerate(candidates):

@@ -84,11 +84,18 @@ class _RuleMatches:
         self._order[key_hash] = (self.strings.add(label), self.strings.add(rule_id))
         return key
 
-    def _spans(self, doc: Doc, found: set[tuple[int, int, int]]) -> list[Span]:
-        """``(start, end, key)`` matches as labelled spans with their rule ids, in order."""
+    def _spans(self, doc: Doc, found: set[tuple[int, int, int]], *, longest: bool = False) -> list[Span]:
+        """``(start, end, key)`` matches as labelled spans with their rule ids, in order.
+
+        With ``longest``, only those ``spacy.util.filter_spans`` keeps, chosen on the
+        offsets so that no span is made for a match that is dropped.
+        """
         order = self._order
+        matches = sorted(found, key=lambda match: (match[0], match[1], *order[match[2]]))
+        if longest:
+            matches = _longest_matches(matches)
         spans: list[Span] = []
-        for start, end, key in sorted(found, key=lambda match: (match[0], match[1], *order[match[2]])):
+        for start, end, key in matches:
             label, rule_id = self.rule_of[key]
             spans.append(Span(doc, start, end, label=label, span_id=rule_id))
         return spans
@@ -180,20 +187,37 @@ class TokenRuleMatcher(_RuleMatches):
         return self.match_in_runs(doclike.doc, [(doclike.start, doclike.end)])
 
     def match_in_runs(
-        self, doc: Doc, runs: Sequence[tuple[int, int]], rules: Sequence[tuple[int, ...]] | None = None
+        self,
+        doc: Doc,
+        runs: Sequence[tuple[int, int]],
+        rules: Sequence[tuple[int, ...]] | None = None,
+        *,
+        longest: bool = False,
     ) -> list[Span]:
         """Every match inside the ``(start, end)`` token runs of ``doc``, in order.
 
         ``rules``, when given, holds for each run the indices of the only rules that can
         match in it (:meth:`subset`). The matches are gathered as offsets and turned into
-        spans once.
+        spans once; with ``longest``, only the matches ``filter_spans`` would keep.
         """
         found: set[tuple[int, int, int]] = set()
         for number, (start, end) in enumerate(runs):
             matcher = self.matcher if rules is None else self.subset(rules[number])
             for key, match_start, match_end in matcher(doc[start:end]):  # offsets within the run
                 found.add((start + match_start, start + match_end, key))
-        return self._spans(doc, found)
+        return self._spans(doc, found, longest=longest)
+
+
+def _longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``spacy.util.filter_spans`` on ``(start, end, key)`` offsets: the same choice, in the same order."""
+    seen: set[int] = set()
+    kept: list[tuple[int, int, int]] = []
+    for match in sorted(matches, key=lambda match: (match[1] - match[0], -match[0]), reverse=True):
+        start, end, _ = match
+        if start not in seen and end - 1 not in seen:
+            kept.append(match)
+            seen.update(range(start, end))
+    return sorted(kept, key=lambda match: match[0])
 
 
 #: At most this many rule subsets get a matcher of their own (:meth:`TokenRuleMatcher.subset`).

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import heapq
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -46,6 +47,7 @@ from .roles import TITLES_KEY
 from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’"}
+_WORD_CHAR = re.compile(r"[^\W_]")
 _OPENING_QUOTE = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 # With the spaces that end the paragraph; tried only where a run of spaces starts, so a long
 # run of spaces costs its length once, not its length squared.
@@ -389,6 +391,9 @@ class _DocStatements:
         text = self.text
         previous: StatementFact | None = None
         for quote_start, quote_end in self.quotes:
+            if not _WORD_CHAR.search(text, quote_start, quote_end):
+                previous = None  # marks around no word ('""', '“ ”') quote nothing
+                continue
             opening = self.doc.char_span(quote_start - 1, quote_start, alignment_mode="expand")
             if opening is None or not self._opens_sentence(quote_start - 1):
                 previous = None
@@ -503,7 +508,7 @@ class _DocStatements:
         quote_start, end = self.quotes[first]
         if re.fullmatch(r"\s*(?:that\s*)?[:,]?\s*", text[start_char : quote_start - 1]) is None:
             return None
-        for next_start, next_end in self.quotes[first + 1 :]:  # consecutive quotations, one statement
+        for next_start, next_end in islice(self.quotes, first + 1, None):  # consecutive quotations, one statement
             if text[end + 1 : next_start - 1].strip():
                 break  # text between: every later quotation has it before it too
             end = next_end
@@ -531,9 +536,13 @@ class _DocStatements:
     def _sentence_end(self, sentence: Span) -> int:
         """The end of a sentence, extended to the end of a quotation it opens."""
         end = sentence.end_char
-        for quote_start, quote_end in self.quotes:
-            if sentence.start_char <= quote_start < end < quote_end:
-                end = quote_end + 1
+        # Quotations do not overlap, so the first that opens in the sentence and runs past
+        # its end is the only one that can extend it.
+        index = bisect_left(self.quote_starts, sentence.start_char)
+        while index < len(self.quotes) and self.quotes[index][0] < end:
+            if end < self.quotes[index][1]:
+                return self.quotes[index][1] + 1
+            index += 1
         return end
 
     def _according_to(self, sentence: Span, cue: Span) -> StatementFact | None:
