@@ -4,7 +4,9 @@ A run never writes over the files a reader (or the next run) may be reading. It 
 the whole new state, the six output files, ``texts/`` and the manifest, into a private
 folder, names that folder after a digest of what it holds and moves it to
 ``.ocmfa/generations/<digest>``, then switches the symbolic link ``.ocmfa/current`` to
-it with one ``rename``. The files the output contract names are links that go through
+it with one ``rename``. The digest is of the outputs alone: when new code or patterns give
+the same outputs, only the generation's manifest (what the outputs were made with) is
+replaced, itself in one rename. The files the output contract names are links that go through
 ``current``::
 
     OUT/documents.jsonl -> .ocmfa/current/documents.jsonl    (and the other five, and texts)
@@ -192,13 +194,15 @@ class OutputFolder:
 
         The one step that changes what readers see is the rename of ``current``.
         """
-        name = _digest_of(generation)[:32]
+        name = _digest_of(generation, leave_out=MANIFEST)[:32]
         generations = self.root / GENERATIONS
         generations.mkdir(exist_ok=True)
         target = generations / name
         previous = self._current_name()
-        if target.is_dir():
-            shutil.rmtree(generation)  # the same state is already there
+        if target.is_dir():  # the same outputs are already there: only what they were made with may differ
+            if (generation / MANIFEST).is_file():
+                os.replace(generation / MANIFEST, target / MANIFEST)
+            shutil.rmtree(generation)
         else:
             _sync_tree(generation)
             generation.rename(target)
@@ -260,11 +264,11 @@ def locked_output(out: Path) -> Iterator[OutputFolder]:
         folder.release()
 
 
-def _digest_of(folder: Path) -> str:
-    """A digest of every file under ``folder``: their relative paths and bytes, in sorted order."""
+def _digest_of(folder: Path, leave_out: str) -> str:
+    """A digest of every file under ``folder`` but ``leave_out``: their relative paths and bytes, in sorted order."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.relative_to(folder).as_posix() != leave_out:
             name = path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape")
             digest.update(b"%d:%s%d:" % (len(name), name, path.stat().st_size))  # lengths: no two trees hash alike
             with path.open("rb") as stream:
