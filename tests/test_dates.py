@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ocmfa_extract.components.dates import DATES_KEY, fast_date, make_date_normalizer
+from ocmfa_extract.components.dates import fast_date, make_date_normalizer
+from ocmfa_extract.extensions import DATES_KEY
 
 
 def found(nlp, text: str) -> list[tuple[str, str, str, str | None]]:

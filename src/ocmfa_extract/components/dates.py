@@ -30,11 +30,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import registry
 
+from ..extensions import DATES_KEY, LEXEME_FLAGS
 from ..models import DateValue
 from ..patterns import Patterns
 from .layout import document_text, sentence_of
 from .rules import (
-    LEXEME_FLAGS,
     CandidateRuns,
     TokenRuleMatcher,
     cached_patterns,
@@ -42,8 +42,6 @@ from .rules import (
     opening_words,
     patterns_dir_or_default,
 )
-
-DATES_KEY = "ocmfa_dates"
 
 # Normaliser signature: (expression, label, reference date or None) -> DateValue or None.
 DateNormalizer = Callable[[str, str, "DateValue | None"], "DateValue | None"]
@@ -121,12 +119,6 @@ _TIME = re.compile(r"(?i)\b(?:[a-z]{2,4}\s++)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*+[ap
 # Three digits in a row are never part of a time, and neither a stamp line nor a dateline
 # allows a digit besides its date's: past such a number, no later date of the line is a stamp.
 _LONG_NUMBER = re.compile(r"\d{3}")
-
-for _name, _default in (("ocmfa_date", None), ("ocmfa_end_date", None), ("ocmfa_open_end", False)):
-    if not Span.has_extension(_name):
-        Span.set_extension(_name, default=_default)
-if not Doc.has_extension("ocmfa_published"):
-    Doc.set_extension("ocmfa_published", default=None)
 
 
 def cut_to_precision(moment: datetime, precision: str) -> DateValue:

@@ -27,6 +27,7 @@ from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .. import extensions  # noqa: F401 - registers the attributes this stage sets
 from ..models import DateValue
 
 _WIKI_HEADING = re.compile(r"^(=+)\s*(.+?)\s*=+\s*$")
@@ -125,21 +126,6 @@ class Continuation:
 
     published: DateValue | None
     subject: str | None
-
-
-for _name in (
-    "ocmfa_layout",
-    "ocmfa_sentences",
-    "ocmfa_sentence_starts",
-    "ocmfa_text",
-    "ocmfa_continuation",
-    "ocmfa_word_table",
-    "ocmfa_words",
-    "ocmfa_lowers",
-    "ocmfa_attr_arrays",
-):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
 
 
 def document_text(doc: Doc) -> str:

@@ -25,22 +25,16 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..extensions import DATES_KEY, ORGS_KEY, PEOPLE_KEY
 from ..patterns import Patterns
-from .dates import DATES_KEY
 from .layout import document_text, span_text, token_lowers, token_words, tokens_among
-from .people import PEOPLE_KEY
 from .rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
 
-ORGS_KEY = "ocmfa_orgs"
 _CHAIN_WORDS = frozenset({"of", "for", "on", "in"})
 _INNER_WORDS = frozenset({"and", "'s", "’s", "&"})
 _POSSESSIVES = frozenset({"'s", "’s"})
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
 _DISAMBIGUATOR = re.compile(r"\s*\([^)]*\)\s*$")
-
-for _name in ("ocmfa_subject", "ocmfa_acronyms"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
 
 
 @lru_cache(maxsize=4096)

@@ -32,22 +32,21 @@ from spacy.attrs import LOWER, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from ..extensions import KIND_FLAGS, LEXEME_FLAGS, PEOPLE_KEY, PRONOUNS_KEY
 from ..patterns import NAME_PART_KINDS, Patterns
 from ..text import name_key, strip_accents
 from .layout import document_text, per_token, sentence_of, span_text, token_attr_array, token_words, tokens_among
-from .rules import LEXEME_FLAGS, TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
+from .rules import TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
 
-PEOPLE_KEY = "ocmfa_people"
 TOKEN_KINDS = NAME_PART_KINDS
 _NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’](?=[^\W\d_]))+$")
 _MODIFIER_DETERMINERS = frozenset({"a", "an"})
 _LIST_NAME = re.compile(r"^([A-Z][\w'’\-]*(?: [A-Z][\w'’\-.]*){1,3})\s*[(,]")
 
-PRONOUNS_KEY = "ocmfa_pronouns"
 # Titles of documents that are one person's own words.
 AUTHORED_TITLE = re.compile(
     r"^(?:(?:welcome\s+)?message|speech|remarks|statement|letter|address|keynote speech|op-ed|article)\b",
@@ -77,20 +76,13 @@ _SURNAME_FIRST_RULES = frozenset(
     }
 )
 
-#: The lexeme flag (``Vocab.add_flag``) that holds each kind. A word's kinds depend only on
-#: its text, so spaCy computes them once per word of the vocabulary, and the matcher reads
-#: them in its compiled loop, without a Python call per token.
-KIND_FLAGS: dict[str, int] = {kind: LEXEME_FLAGS["people"][index] for index, kind in enumerate(TOKEN_KINDS)}
+# Each kind is a lexeme flag (extensions.KIND_FLAGS): a word's kinds depend only on its
+# text, so spaCy computes them once per word of the vocabulary, and the matcher reads them
+# in its compiled loop, without a Python call per token.
 # Two more flags say where names can lie: a capitalised word or one a people pattern names
 # ("-", "bin", "J."), and the hyphen (the word after it may be a name's lower-case end).
 _RUN_WORD_FLAG = LEXEME_FLAGS["people"][len(TOKEN_KINDS)]
 _HYPHEN_FLAG = LEXEME_FLAGS["people"][len(TOKEN_KINDS) + 1]
-for _kind, _flag in KIND_FLAGS.items():
-    if not Token.has_extension(f"ocmfa_{_kind}"):
-        Token.set_extension(f"ocmfa_{_kind}", getter=lambda token, flag=_flag: token.check_flag(flag))
-for _name in ("ocmfa_people", "ocmfa_author"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
 
 
 def only_honorifics(doc: Doc, start_char: int, end_char: int) -> bool:

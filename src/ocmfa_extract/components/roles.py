@@ -34,9 +34,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ..extensions import DATES_KEY, ORGS_KEY, PEOPLE_KEY, PRONOUNS_KEY, TITLES_KEY
 from ..facts import RoleFact
 from ..patterns import Patterns
-from .dates import DATES_KEY
 from .layout import (
     InfoboxField,
     document_text,
@@ -46,8 +46,8 @@ from .layout import (
     token_words,
     tokens_among,
 )
-from .organizations import ORGS_KEY, content_words
-from .people import PEOPLE_KEY, PRONOUNS_KEY, only_honorifics
+from .organizations import content_words
+from .people import only_honorifics
 from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
 
 _SMALL_WORDS = frozenset({"of", "for", "on", "in", "and", "the", "to"})
@@ -134,11 +134,6 @@ _TENURE_EVENT_VERBS = {
 }
 _EVENT_PREPOSITIONS = {"end": {"in", "on", "until", "till"}, "start": {"in", "on", "since"}, "start_since": {"since"}}
 _AUXILIARIES = frozenset({"been", "has", "had", "have", "was", "is", "were"})
-
-TITLES_KEY = "ocmfa_titles"
-
-if not Doc.has_extension("ocmfa_roles"):
-    Doc.set_extension("ocmfa_roles", default=None)
 
 
 @dataclass(frozen=True)

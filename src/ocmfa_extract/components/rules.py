@@ -311,17 +311,6 @@ def opening_words(rules: list[dict[str, Any]]) -> frozenset[str]:
     return literal_words(openings)
 
 
-#: The lexeme flag ids (``Vocab.add_flag``, 0 to 63) each component registers; spaCy's own
-#: flags are below 19. A word's flags are computed once, when the vocabulary first meets it,
-#: and the matcher and ``Doc.to_array`` read them without a Python call per token.
-LEXEME_FLAGS: dict[str, tuple[int, ...]] = {
-    "people": tuple(range(40, 53)),
-    # the REGEX and IN tests of the token patterns (compile_predicates)
-    "people_predicates": (*range(19, 26), *range(53, 64)),
-    "dates_predicates": tuple(range(26, 40)),
-}
-
-
 def word_runs(member: numpy.ndarray, anchor: numpy.ndarray, shortest: int = 1) -> list[tuple[int, int]]:
     """The maximal runs of ``member`` tokens that hold an ``anchor`` token and are ``shortest`` long or more.
 

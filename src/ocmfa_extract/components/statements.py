@@ -36,14 +36,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from .. import extensions  # noqa: F401 - registers the attributes this stage sets
+from ..extensions import DATES_KEY, ORGS_KEY, PEOPLE_KEY, PRONOUNS_KEY, TITLES_KEY
 from ..facts import StatementFact
 from ..models import DateValue
 from ..patterns import Patterns
-from .dates import DATES_KEY
 from .layout import TextRange, document_text, sentence_of, sentences
-from .organizations import ORGS_KEY
-from .people import PEOPLE_KEY, PRONOUNS_KEY, authored_title, only_honorifics
-from .roles import TITLES_KEY
+from .people import authored_title, only_honorifics
 from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’"}
@@ -104,9 +103,6 @@ _ANSWER_LABELS = frozenset({"a", "answer"})
 _QUESTION_LABEL = re.compile(r"^(?:Q|Question)\s*:\s+\S")
 _TRANSCRIPT_WORDS = frozenset({"interview", "conducted", "recorded", "transcript"})
 _STAMP_REST = re.compile(r"(?i)[\s\W\d]*(?:(?:posted|published|updated|on|at|am|pm|hkt|gmt)\b[\s\W\d]*)*")
-
-if not Doc.has_extension("ocmfa_statements"):
-    Doc.set_extension("ocmfa_statements", default=None)
 
 
 @dataclass(frozen=True)
