@@ -59,15 +59,12 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.sql.type_api import TypeEngine
 
 from .models import (
-    DateRecord,
+    RECORD_KINDS,
     DateValue,
-    DocumentRecord,
-    ErrorRecord,
     PersonRecord,
     Record,
-    RoleRecord,
+    RecordKind,
     Span,
-    StatementRecord,
 )
 from .outputs import DEFAULT_DB_NAME, OutputFolderError, read_records
 from .state import current_state
@@ -79,38 +76,8 @@ class DatabaseError(Exception):
     """A database that cannot be used: a bad URL, an unreachable server, a foreign schema."""
 
 
-@dataclass(frozen=True)
-class _Kind:
-    """One record kind: its file, its model, its table and where its keys point."""
-
-    file: str
-    model: type[Record]
-    table: str
-    primary_key: tuple[str, ...]
-    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, table, column)
-    link_fields: tuple[str, ...] = ()  # list fields stored in link tables, not columns
-
-
-KINDS: tuple[_Kind, ...] = (
-    _Kind("documents.jsonl", DocumentRecord, "documents", ("doc_id",)),
-    _Kind("people.jsonl", PersonRecord, "people", ("person_id",), link_fields=("aliases", "mentions")),
-    _Kind(
-        "roles.jsonl",
-        RoleRecord,
-        "roles",
-        ("role_id",),
-        (("person_id", "people", "person_id"), ("doc_id", "documents", "doc_id")),
-    ),
-    _Kind("dates.jsonl", DateRecord, "dates", ("date_id",), (("doc_id", "documents", "doc_id"),)),
-    _Kind(
-        "statements.jsonl",
-        StatementRecord,
-        "statements",
-        ("statement_id",),
-        (("doc_id", "documents", "doc_id"), ("speaker_id", "people", "person_id")),
-    ),
-    _Kind("errors.jsonl", ErrorRecord, "errors", ("path",)),
-)
+#: The record kinds, parents first (``models.RECORD_KINDS``): one table each, named as the kind.
+KINDS: tuple[RecordKind, ...] = RECORD_KINDS
 
 # Parents first: rows are written in this order and deleted in the reverse one.
 TABLE_ORDER: tuple[str, ...] = (
@@ -154,7 +121,7 @@ def _date_columns(name: str) -> tuple[str, str]:
     return (f"{base}_value", f"{base}_precision") if base else ("value", "precision")
 
 
-def _model_columns(kind: _Kind) -> list[Column[Any]]:
+def _model_columns(kind: RecordKind) -> list[Column[Any]]:
     """The columns of a record kind, derived from its model's fields."""
     columns: list[Column[Any]] = []
     for name, info in kind.model.model_fields.items():
@@ -172,7 +139,7 @@ def _model_columns(kind: _Kind) -> list[Column[Any]]:
                 Column(f"{name}_text", Text, nullable=nullable),
             ]
         else:
-            columns.append(Column(name, _sql_type(annotation), nullable=nullable, primary_key=name in kind.primary_key))
+            columns.append(Column(name, _sql_type(annotation), nullable=nullable, primary_key=name in kind.key))
     return columns
 
 
@@ -180,12 +147,12 @@ def build_metadata() -> MetaData:
     """The tables of the database, derived from the output models."""
     metadata = MetaData()
     for kind in KINDS:
-        table = Table(kind.table, metadata, *_model_columns(kind))
-        for column, parent, parent_column in kind.foreign_keys:
+        table = Table(kind.name, metadata, *_model_columns(kind))
+        for column, parent, parent_column in kind.references:
             table.append_constraint(
-                ForeignKeyConstraint([column], [f"{parent}.{parent_column}"], name=f"fk_{kind.table}_{column}")
+                ForeignKeyConstraint([column], [f"{parent}.{parent_column}"], name=f"fk_{kind.name}_{column}")
             )
-            Index(f"ix_{kind.table}_{column}", table.c[column])
+            Index(f"ix_{kind.name}_{column}", table.c[column])
     span_fields = [name for name in Span.model_fields if name != "doc_id"]
     mentions = Table(
         "mentions",
@@ -284,7 +251,7 @@ def make_engine(db: str | Path) -> Engine:
 # -- reading the output folder ----------------------------------------------------------
 
 
-def _row(kind: _Kind, record: Record) -> dict[str, Any]:
+def _row(kind: RecordKind, record: Record) -> dict[str, Any]:
     """A record as a row of its table (see the module docstring for the mapping)."""
     row: dict[str, Any] = {}
     for name, info in kind.model.model_fields.items():
@@ -315,7 +282,7 @@ def folder_rows(out: Path) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_ORDER}
     for kind in KINDS:
         for record in read_records(out / kind.file, kind.model):
-            rows[kind.table].append(_row(kind, record))
+            rows[kind.name].append(_row(kind, record))
             if isinstance(record, PersonRecord):
                 rows["aliases"] += [{"person_id": record.person_id, "alias": alias} for alias in record.aliases]
                 rows["mentions"] += [
@@ -324,7 +291,7 @@ def folder_rows(out: Path) -> dict[str, list[dict[str, Any]]]:
     for table in ("aliases", "mentions"):  # the same mention or alias twice is one fact
         rows[table] = list({_key(METADATA.tables[table], row): row for row in rows[table]}.values())
     for kind in KINDS:
-        keys = [_key(METADATA.tables[kind.table], row) for row in rows[kind.table]]
+        keys = [_key(METADATA.tables[kind.name], row) for row in rows[kind.name]]
         if len(set(keys)) != len(keys):
             duplicate = next(key for key in keys if keys.count(key) > 1)
             raise OutputFolderError(f"{out / kind.file} holds two records with the key {duplicate}")

@@ -45,6 +45,7 @@ from rich.table import Table
 
 from ocmfa_extract.text import name_key
 
+from .models import KIND
 from .state import current_state
 
 RANK_WORDS: frozenset[str] = frozenset({"deputy", "vice", "assistant", "acting"})
@@ -316,11 +317,11 @@ class _Outputs:
         if not output_dir.is_dir():
             raise NotADirectoryError(f"output directory not found: {output_dir}")
         return cls(
-            documents=_read_jsonl(output_dir / "documents.jsonl", _Document),
-            people=_read_jsonl(output_dir / "people.jsonl", _Person),
-            roles=_group_by_doc(_read_jsonl(output_dir / "roles.jsonl", _Role)),
-            dates=_group_by_doc(_read_jsonl(output_dir / "dates.jsonl", _Date)),
-            statements=_group_by_doc(_read_jsonl(output_dir / "statements.jsonl", _Statement)),
+            documents=_read_jsonl(output_dir / KIND["documents"].file, _Document),
+            people=_read_jsonl(output_dir / KIND["people"].file, _Person),
+            roles=_group_by_doc(_read_jsonl(output_dir / KIND["roles"].file, _Role)),
+            dates=_group_by_doc(_read_jsonl(output_dir / KIND["dates"].file, _Date)),
+            statements=_group_by_doc(_read_jsonl(output_dir / KIND["statements"].file, _Statement)),
         )
 
     def document(self, file_name: str) -> _Document | None:

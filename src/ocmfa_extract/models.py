@@ -12,6 +12,7 @@ exactly (``text == texts[doc_id][start:end]``).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
@@ -163,14 +164,49 @@ class ErrorRecord(Record):
     message: str = Field(description="What a person needs to know to fix it.")
 
 
-OUTPUT_MODELS: dict[str, type[Record]] = {
-    "documents.jsonl": DocumentRecord,
-    "people.jsonl": PersonRecord,
-    "roles.jsonl": RoleRecord,
-    "dates.jsonl": DateRecord,
-    "statements.jsonl": StatementRecord,
-    "errors.jsonl": ErrorRecord,
-}
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of output record: the one table the writer, the database, the report and the CLI read.
+
+    Adding a record kind is a model above and a row here; the writer's pass that makes
+    its records (``per_document``: a document at a time) and the database's tables follow.
+    """
+
+    name: str  # its file is <name>.jsonl, and its database table <name>
+    model: type[Record]
+    key: tuple[str, ...]  # the fields that identify one record
+    references: tuple[tuple[str, str, str], ...] = ()  # (field, kind, its field) it points to
+    link_fields: tuple[str, ...] = ()  # list fields kept in link tables of their own in a database
+    per_document: bool = False  # made a document at a time, in the writer's second pass
+
+    @property
+    def file(self) -> str:
+        """The output file's name."""
+        return f"{self.name}.jsonl"
+
+
+RECORD_KINDS: tuple[RecordKind, ...] = (
+    RecordKind("documents", DocumentRecord, ("doc_id",)),
+    RecordKind("people", PersonRecord, ("person_id",), link_fields=("aliases", "mentions")),
+    RecordKind(
+        "roles",
+        RoleRecord,
+        ("role_id",),
+        (("person_id", "people", "person_id"), ("doc_id", "documents", "doc_id")),
+        per_document=True,
+    ),
+    RecordKind("dates", DateRecord, ("date_id",), (("doc_id", "documents", "doc_id"),), per_document=True),
+    RecordKind(
+        "statements",
+        StatementRecord,
+        ("statement_id",),
+        (("doc_id", "documents", "doc_id"), ("speaker_id", "people", "person_id")),
+        per_document=True,
+    ),
+    RecordKind("errors", ErrorRecord, ("path",)),
+)
+KIND: dict[str, RecordKind] = {kind.name: kind for kind in RECORD_KINDS}
+OUTPUT_MODELS: dict[str, type[Record]] = {kind.file: kind.model for kind in RECORD_KINDS}
 
 
 def output_json_schema() -> dict[str, Any]:

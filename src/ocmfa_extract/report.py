@@ -29,6 +29,7 @@ from spacy import displacy
 from .cache import CACHE_DIR, RESULT_SUFFIX, BrokenResultError, read_stored
 from .io import InputError, decode_text, write_files_atomically
 from .models import (
+    RECORD_KINDS,
     DateRecord,
     DateValue,
     DocumentRecord,
@@ -77,14 +78,7 @@ class Folder:
             OutputFolderError: when a file is missing or malformed.
         """
         out = current_state(out)
-        return cls(
-            documents=list(read_records(out / "documents.jsonl", DocumentRecord)),
-            people=list(read_records(out / "people.jsonl", PersonRecord)),
-            roles=list(read_records(out / "roles.jsonl", RoleRecord)),
-            dates=list(read_records(out / "dates.jsonl", DateRecord)),
-            statements=list(read_records(out / "statements.jsonl", StatementRecord)),
-            errors=list(read_records(out / "errors.jsonl", ErrorRecord)),
-        )
+        return cls(**{kind.name: list(read_records(out / kind.file, kind.model)) for kind in RECORD_KINDS})
 
 
 @dataclass(frozen=True)

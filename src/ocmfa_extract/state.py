@@ -39,6 +39,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from .models import RECORD_KINDS
+
 CACHE_DIR = ".ocmfa"
 CURRENT = "current"
 GENERATIONS = "generations"
@@ -48,14 +50,7 @@ MANIFEST = "manifest.json"
 TEXTS_DIR = "texts"
 
 #: The files of one state, as the output contract names them; ``texts/`` holds HTML pages' texts.
-OUTPUT_FILES: tuple[str, ...] = (
-    "documents.jsonl",
-    "people.jsonl",
-    "roles.jsonl",
-    "dates.jsonl",
-    "statements.jsonl",
-    "errors.jsonl",
-)
+OUTPUT_FILES: tuple[str, ...] = tuple(kind.file for kind in RECORD_KINDS)
 _STATE_ENTRIES: tuple[str, ...] = (*OUTPUT_FILES, TEXTS_DIR)
 
 

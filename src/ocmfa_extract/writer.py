@@ -42,12 +42,12 @@ from .corpus import (
     statement_records,
 )
 from .io import atomic_files, jsonl
-from .models import ErrorRecord
+from .models import KIND, RECORD_KINDS, ErrorRecord
 from .pool import map_in_windows
 from .state import OUTPUT_FILES
 
 #: The files of the second pass, made a document at a time.
-_RECORD_FILES: tuple[str, ...] = ("roles.jsonl", "dates.jsonl", "statements.jsonl")
+_RECORD_FILES: tuple[str, ...] = tuple(kind.file for kind in RECORD_KINDS if kind.per_document)
 
 #: Documents a worker writes the records of at a time, and batches handed to the pool at a time.
 _BATCH_DOCUMENTS = 32
@@ -93,13 +93,13 @@ def write_outputs(
         index_path = index.finish()
         with atomic_files(out, OUTPUT_FILES) as streams:
             if pool is None:
-                counts = RecordCounts(people=write_people(index, streams["people.jsonl"]))
+                counts = RecordCounts(people=write_people(index, streams[KIND["people"].file]))
                 for result in results():
-                    streams["documents.jsonl"].write(jsonl([result.document]))
+                    streams[KIND["documents"].file].write(jsonl([result.document]))
                     counts.add(write_document_records(result, index, out, streams))
             else:
                 counts = _write_in_pool(pool, results(), index_path, out, streams)
-            streams["errors.jsonl"].write(jsonl(sorted(errors, key=lambda error: error.path)))
+            streams[KIND["errors"].file].write(jsonl(sorted(errors, key=lambda error: error.path)))
     return counts
 
 
@@ -160,11 +160,11 @@ def write_document_records(
             keys.update(people_keys(part.people))
             window = TextWindow(part.text, part.start)
             roles = role_records(document, window, keys, sorted(part.roles, key=role_order), people)
-            counts.roles += _write_each(roles, streams["roles.jsonl"], counts.rules)
+            counts.roles += _write_each(roles, streams[KIND["roles"].file], counts.rules)
             dates = date_records(document, window, part.dates)
-            counts.dates += _write_each(dates, streams["dates.jsonl"], counts.rules)
+            counts.dates += _write_each(dates, streams[KIND["dates"].file], counts.rules)
             statements = statement_records(document, window, keys, sorted(part.statements, key=statement_order), people)
-            counts.statements += _write_each(statements, streams["statements.jsonl"], counts.rules)
+            counts.statements += _write_each(statements, streams[KIND["statements"].file], counts.rules)
             if text_stream is not None:
                 text_stream.write(part.text)
     return counts
@@ -214,7 +214,7 @@ def _write_in_pool(
             # own records go out here, in the same order.
             for number, batch in enumerate(_batches(results)):
                 for result in batch:
-                    streams["documents.jsonl"].write(jsonl([result.document]))
+                    streams[KIND["documents"].file].write(jsonl([result.document]))
                 yield _Batch(number, batch, index, out, scratch)
 
         for files, batch_counts in map_in_windows(pool, _write_batch_in_worker, batches(), _BATCH_WINDOW):
@@ -222,7 +222,7 @@ def _write_in_pool(
                 _append(path, streams[name])
             counts.add(batch_counts)
         people_file, counts.people = people.get()
-        _append(people_file, streams["people.jsonl"])
+        _append(people_file, streams[KIND["people"].file])
     return counts
 
 
@@ -266,7 +266,7 @@ def _people_rows_in_worker(
 
 
 def _write_people_in_worker(index: Path, scratch: Path) -> tuple[Path, int]:
-    path = scratch / "people.jsonl"
+    path = scratch / KIND["people"].file
     with path.open("w", encoding="utf-8", newline="\n") as stream:
         count = write_people(_index_in_worker(index), stream)
     return path, count
