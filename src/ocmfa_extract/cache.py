@@ -324,7 +324,9 @@ def store_parts(results_dir: Path, parts: Iterable[tuple[int, DocumentResult]]) 
     with (
         closing(_RoleStore()) as roles,
         # In memory up to a size, on disk past it: most documents are one short part.
-        tempfile.SpooledTemporaryFile(_SPILL_IN_MEMORY, "w+", encoding="utf-8", newline="\n", dir=results_dir) as spill,
+        tempfile.SpooledTemporaryFile(
+            _SPILL_IN_MEMORY, "w+", encoding="utf-8", newline="\n", dir=str(results_dir)
+        ) as spill,
     ):
         for offset, part in parts:
             if offset != chars:  # the parts must cover the text, in order

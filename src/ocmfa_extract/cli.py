@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -294,7 +294,7 @@ def rules_command(
         enabled = {rule.spec.rule_id for stage in {s.stage for s in all_rules()} for rule in stage_rules(loaded, stage)}
     except PatternError as error:
         raise _error(f"bad pattern file: {error}", EXIT_UNUSABLE) from error
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": spec.rule_id,
             "stage": spec.stage,

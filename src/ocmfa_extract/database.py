@@ -54,7 +54,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import RowMapping, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.sql.type_api import TypeEngine
 
@@ -329,7 +329,7 @@ class LoadSummary:
         return sum(changes.changed for changes in self.tables.values())
 
 
-def _key(table: Table, row: Mapping[str, Any]) -> tuple[Any, ...]:
+def _key(table: Table, row: Mapping[str, Any] | RowMapping) -> tuple[Any, ...]:
     return tuple(row[column.name] for column in table.primary_key.columns)
 
 

@@ -404,30 +404,30 @@ def _tables() -> _Tables:
             if len(char.upper()) == 1:
                 alphabet[char.upper()] = weight
         alphabets.append(alphabet)
-    chars = []
+    chars: list[list[str | None]] = []
     for row, codec in enumerate(CANDIDATES):
         table = [_byte_char(byte, codec) for byte in range(256)]
         chars.append(table)
-        for byte, char in enumerate(table):
-            if char is None:
+        for byte, decoded in enumerate(table):
+            if decoded is None:
                 continue
             arrays["defined"][row, byte] = True
-            is_letter = char.isalpha()
+            is_letter = decoded.isalpha()
             arrays["letter"][row, byte] = is_letter
-            arrays["lower"][row, byte] = is_letter and char.islower()
-            arrays["upper"][row, byte] = is_letter and char.isupper()
-            script[row, byte] = _script(char) if is_letter else 0
+            arrays["lower"][row, byte] = is_letter and decoded.islower()
+            arrays["upper"][row, byte] = is_letter and decoded.isupper()
+            script[row, byte] = _script(decoded) if is_letter else 0
             if byte < 0x80:
                 continue
-            arrays["sigma"][row, byte] = char == "ς"
-            arrays["control"][row, byte] = unicodedata.category(char) == "Cc"
-            arrays["opener"][row, byte] = char in _OPENERS
+            arrays["sigma"][row, byte] = decoded == "ς"
+            arrays["control"][row, byte] = unicodedata.category(decoded) == "Cc"
+            arrays["opener"][row, byte] = decoded in _OPENERS
             if is_letter:
                 for column, alphabet in enumerate(alphabets):
-                    fits[row, byte - 0x80, column] = alphabet.get(char, 0.0)
-            elif char in _NEUTRAL:
+                    fits[row, byte - 0x80, column] = alphabet.get(decoded, 0.0)
+            elif decoded in _NEUTRAL:
                 neutral[row, byte - 0x80] = 1.0
-                arrays["bad_inside"][row, byte] = char not in _INSIDE_OK
+                arrays["bad_inside"][row, byte] = decoded not in _INSIDE_OK
             else:
                 arrays["edgy"][row, byte] = not arrays["control"][row, byte]
                 arrays["bad_inside"][row, byte] = True
@@ -488,7 +488,7 @@ def _single_byte(data: bytes) -> tuple[DecodedText | None, float]:
     """The best single-byte reading (step 5) and its plausibility score (at most 1)."""
     t = _tables()
     present = _present(data)
-    usable = (t.defined[:, present]).all(axis=1)
+    usable: np.ndarray = np.asarray(t.defined[:, present].all(axis=1))
     if not usable.any():
         return None, -np.inf
     scores, evidence = _scores(_sample(data), usable)

@@ -527,9 +527,9 @@ class _PeopleResult:
         key = name_key(name)
         by_name = [i for i, p in enumerate(gold.people) if name_key(p.name) == key]
         by_alias = [i for i, keys in enumerate(self.gold_keys) if key in keys]
-        found = (by_name or by_alias or [None])[0]
-        if found is None:
+        if not (by_name or by_alias):
             return None
+        found = (by_name or by_alias)[0]
         return _Holder(self.gold_keys[found], self.paired_ids.get(found))
 
 

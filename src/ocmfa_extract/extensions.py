@@ -7,6 +7,7 @@ makes. The table says who writes each attribute; importing this module registers
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -84,7 +85,14 @@ def _register() -> None:
             Span.set_extension(name, default=default)
     for kind, flag in KIND_FLAGS.items():
         if not Token.has_extension(f"ocmfa_{kind}"):
-            Token.set_extension(f"ocmfa_{kind}", getter=lambda token, flag=flag: token.check_flag(flag))
+            Token.set_extension(f"ocmfa_{kind}", getter=_flag_getter(flag))
+
+
+def _flag_getter(flag: int) -> Callable[[Token], bool]:
+    def has_flag(token: Token) -> bool:
+        return token.lex.check_flag(flag)
+
+    return has_flag
 
 
 _register()

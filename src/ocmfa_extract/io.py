@@ -235,9 +235,9 @@ def atomic_files(directory: Path, names: Iterable[str], *, durable: bool = True)
     temporaries: dict[str, Path] = {}
     try:
         for name in names:
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-            os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
-            temporaries[name] = Path(temporary)
+            handle, made = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+            os.chmod(made, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
+            temporaries[name] = Path(made)
             streams[name] = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
         yield streams
         for stream in streams.values():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex
 
 # Importing the components registers their factories with spaCy.
@@ -37,6 +38,8 @@ def customize_tokenizer(nlp: Language) -> None:
     tokenizer = nlp.tokenizer
     if isinstance(tokenizer, ChunkCachedTokenizer):
         return
+    if not isinstance(tokenizer, Tokenizer):
+        raise TypeError(f"the pipeline's tokenizer is a {type(tokenizer).__name__}, not spaCy's Tokenizer")
     infixes = list(nlp.Defaults.infixes or []) + list(_EXTRA_INFIXES)
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.tokenizer = ChunkCachedTokenizer(tokenizer)

@@ -29,7 +29,7 @@ from spacy import displacy
 from .cache import CACHE_DIR, RESULT_SUFFIX, BrokenResultError, read_stored
 from .io import InputError, decode_text, write_files_atomically
 from .models import (
-    RECORD_KINDS,
+    KIND,
     DateRecord,
     DateValue,
     DocumentRecord,
@@ -78,7 +78,14 @@ class Folder:
             OutputFolderError: when a file is missing or malformed.
         """
         out = current_state(out)
-        return cls(**{kind.name: list(read_records(out / kind.file, kind.model)) for kind in RECORD_KINDS})
+        return cls(
+            documents=list(read_records(out / KIND["documents"].file, DocumentRecord)),
+            people=list(read_records(out / KIND["people"].file, PersonRecord)),
+            roles=list(read_records(out / KIND["roles"].file, RoleRecord)),
+            dates=list(read_records(out / KIND["dates"].file, DateRecord)),
+            statements=list(read_records(out / KIND["statements"].file, StatementRecord)),
+            errors=list(read_records(out / KIND["errors"].file, ErrorRecord)),
+        )
 
 
 @dataclass(frozen=True)
@@ -305,7 +312,7 @@ def timeline_svg(roles: Sequence[RoleRecord], documents: Sequence[DocumentRecord
 
     blocks: list[tuple[float, str, list[tuple[str, list[_Bar]]]]] = []
     for label, group in dated.items():
-        holders: dict[str, list[_Bar | None]] = defaultdict(list)
+        holders: dict[str, list[_Bar | None]] = defaultdict(list)  # None: a role with no dated tenure
         for role in group:
             holders[role.person].append(_bar(role, now))
         rows = []
@@ -321,11 +328,11 @@ def timeline_svg(roles: Sequence[RoleRecord], documents: Sequence[DocumentRecord
     for _, label, rows in blocks:
         body.append(f'<text class="position" x="4" y="{y + 16}">{html.escape(label)}</text>')
         y += _HEADER
-        for person, bars in rows:
+        for person, person_bars in rows:
             body.append(f'<g class="holder"><text class="holder-name" x="12" y="{y + 13}">{html.escape(person)}</text>')
-            if not bars:
+            if not person_bars:
                 body.append(f'<text class="no-dates" x="{_LABEL_WIDTH + 4}" y="{y + 13}">no dates</text>')
-            for bar in bars:
+            for bar in person_bars:
                 left, right = x(bar.begin), x(bar.end)
                 body.append(
                     f'<rect class="bar {bar.kind}" x="{left:.1f}" y="{y + 3}" width="{max(right - left, 2):.1f}" '

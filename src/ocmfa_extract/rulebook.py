@@ -43,6 +43,8 @@ from .patterns import PatternError, Patterns
 
 if not hasattr(registry, "ocmfa_rules"):
     registry.create("ocmfa_rules", entry_points=True)  # other packages may add rules by entry point
+#: The rules' registry: ``registry.ocmfa_rules`` (a ``catalogue.Registry``).
+RULES: Any = getattr(registry, "ocmfa_rules")  # noqa: B009 - created above at run time: no attribute to type
 
 RULES_DIR = "rules"
 
@@ -93,7 +95,7 @@ def rule(
 
     def register(function: _F) -> _F:
         spec = RuleSpec(rule_id, stage, tuple(reads), tuple(emits), settings, function)
-        registry.ocmfa_rules.register(rule_id, func=lambda: spec)
+        RULES.register(rule_id, func=lambda: spec)
         return function
 
     return register
@@ -101,7 +103,7 @@ def rule(
 
 def all_rules() -> list[RuleSpec]:
     """Every registered rule, by stage and id."""
-    specs = [factory() for factory in registry.ocmfa_rules.get_all().values()]
+    specs = [factory() for factory in RULES.get_all().values()]
     return sorted(specs, key=lambda spec: (spec.stage, spec.rule_id))
 
 
@@ -131,8 +133,8 @@ def stage_rules(patterns: Patterns, stage: str, disabled: Iterable[str] = ()) ->
     configured: list[ConfiguredRule] = []
     seen: set[str] = set()
     for number, line in _lines(path):
-        rule_id = line.get("rule")
-        spec = specs.get(rule_id) if isinstance(rule_id, str) else None
+        rule_id = str(line.get("rule"))
+        spec = specs.get(rule_id)
         if spec is None:
             known = ", ".join(sorted(specs))
             raise PatternError(path, number, f"rule: {rule_id!r} is not a rule of the {stage} stage (known: {known})")

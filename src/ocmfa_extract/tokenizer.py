@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -96,11 +96,12 @@ class ChunkCachedTokenizer:
         units = _UNITS.findall(text)
         if units and max(map(len, units)) > MAX_SPACY_CHARS:
             units = list(chain.from_iterable(map(_pieces, units)))
-        splits = list(map(self._units.get, units))
-        if None in splits:
+        found = list(map(self._units.get, units))
+        splits = cast(list[_Split], found)
+        if None in found:
             known = self._units
             # Looked up again: a new unit may come back later in the same text.
-            splits = [split or known.get(unit) or self._split(unit) for unit, split in zip(units, splits, strict=True)]
+            splits = [split or known.get(unit) or self._split(unit) for unit, split in zip(units, found, strict=True)]
         words = list(chain.from_iterable(map(_WORDS, splits)))
         spaces = list(chain.from_iterable(map(_SPACES, splits)))
         doc = Doc(self.vocab, words=words, spaces=spaces)

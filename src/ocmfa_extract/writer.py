@@ -99,8 +99,13 @@ def write_outputs(
                     counts.add(write_document_records(result, index, out, streams))
             else:
                 counts = _write_in_pool(pool, results(), index_path, out, streams)
-            streams[KIND["errors"].file].write(jsonl(sorted(errors, key=lambda error: error.path)))
+            ordered: list[ErrorRecord] = sorted(errors, key=_error_path)
+            streams[KIND["errors"].file].write(jsonl(ordered))
     return counts
+
+
+def _error_path(error: ErrorRecord) -> str:
+    return error.path
 
 
 def index_people(index: PeopleIndex, result: StoredResult) -> None:
@@ -194,7 +199,7 @@ class _Batch(NamedTuple):
 
     number: int
     results: list[StoredResult]
-    index: Path
+    people_index: Path
     out: Path
     scratch: Path
 
@@ -245,7 +250,7 @@ def _index_in_worker(path: Path) -> PeopleIndexReader:
 
 
 def _write_batch_in_worker(batch: _Batch) -> tuple[dict[str, Path], RecordCounts]:
-    people = _index_in_worker(batch.index)
+    people = _index_in_worker(batch.people_index)
     files = {name: batch.scratch / f"{batch.number:08d}.{name}" for name in _RECORD_FILES}
     counts = RecordCounts()
     with ExitStack() as stack:
