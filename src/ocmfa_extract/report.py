@@ -19,7 +19,7 @@ import hashlib
 import html
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -287,30 +287,12 @@ _ROW = 18
 _HEADER = 24
 
 
-def timeline_svg(roles: Sequence[RoleRecord], documents: Sequence[DocumentRecord] = ()) -> tuple[str, list[str]]:
-    """An SVG chart of tenures per position, and the positions no role of which is dated.
+_Block = tuple[float, str, list[tuple[str, list["_Bar"]]]]  # (first year, position, holders and their bars)
 
-    Positions with at least one dated role get a block of rows, one per holder, with a
-    bar per tenure; their holders with no dates are listed without a bar. "Now", where a
-    tenure is current, is the latest date the records know.
-    """
-    by_position: dict[str, list[RoleRecord]] = defaultdict(list)
-    for role in roles:
-        by_position[_position_label(role)].append(role)
-    known = [bound for role in roles for date in (role.start, role.end) if date for bound in date_bounds(date)]
-    known += [bound for document in documents if document.published for bound in date_bounds(document.published)]
-    dated = {label: group for label, group in by_position.items() if any(r.start or r.end for r in group)}
-    undated = sorted(label for label in by_position if label not in dated)
-    if not dated:
-        return "", undated
-    now = max(known)
-    first, last = int(min(known)), int(now) + (0 if now == int(now) else 1)
-    last = max(last, first + 1)
 
-    def x(year: float) -> float:
-        return _LABEL_WIDTH + (year - first) / (last - first) * _CHART_WIDTH
-
-    blocks: list[tuple[float, str, list[tuple[str, list[_Bar]]]]] = []
+def _timeline_blocks(dated: dict[str, list[RoleRecord]], now: float) -> list[_Block]:
+    """Each dated position's holders with their bars, holders and positions in the order they are drawn."""
+    blocks: list[_Block] = []
     for label, group in dated.items():
         holders: dict[str, list[_Bar | None]] = defaultdict(list)  # None: a role with no dated tenure
         for role in group:
@@ -322,7 +304,11 @@ def timeline_svg(roles: Sequence[RoleRecord], documents: Sequence[DocumentRecord
         rows.sort(key=lambda row: (not row[1], row[1][0].begin if row[1] else 0.0, row[0]))
         blocks.append((min(bar.begin for _, bars in rows for bar in bars), label, rows))
     blocks.sort(key=lambda block: (block[0], block[1]))
+    return blocks
 
+
+def _timeline_rows(blocks: list[_Block], x: Callable[[float], float]) -> tuple[list[str], int]:
+    """The SVG of each position's rows, and the height they take."""
     body: list[str] = []
     y = 28
     for _, label, rows in blocks:
@@ -340,11 +326,47 @@ def timeline_svg(roles: Sequence[RoleRecord], documents: Sequence[DocumentRecord
                 )
             body.append("</g>")
             y += _ROW
+    return body, y
+
+
+def _known_years(roles: Sequence[RoleRecord], documents: Sequence[DocumentRecord]) -> list[float]:
+    """Every year bound the roles' tenures and the documents' dates give."""
+    dates = [date for role in roles for date in (role.start, role.end) if date]
+    dates += [document.published for document in documents if document.published]
+    return [bound for date in dates for bound in date_bounds(date)]
+
+
+def timeline_svg(roles: Sequence[RoleRecord], documents: Sequence[DocumentRecord] = ()) -> tuple[str, list[str]]:
+    """An SVG chart of tenures per position, and the positions no role of which is dated.
+
+    Positions with at least one dated role get a block of rows, one per holder, with a
+    bar per tenure; their holders with no dates are listed without a bar. "Now", where a
+    tenure is current, is the latest date the records know.
+    """
+    by_position: dict[str, list[RoleRecord]] = defaultdict(list)
+    for role in roles:
+        by_position[_position_label(role)].append(role)
+    known = _known_years(roles, documents)
+    dated = {label: group for label, group in by_position.items() if any(r.start or r.end for r in group)}
+    undated = sorted(label for label in by_position if label not in dated)
+    if not dated:
+        return "", undated
+    now = max(known)
+    first, last = int(min(known)), int(now) + (0 if now == int(now) else 1)
+    last = max(last, first + 1)
+
+    def x(year: float) -> float:
+        return _LABEL_WIDTH + (year - first) / (last - first) * _CHART_WIDTH
+
+    blocks = _timeline_blocks(dated, now)
+    body, y = _timeline_rows(blocks, x)
     height = y + 10
     axis = [f'<line class="axis" x1="{_LABEL_WIDTH}" y1="20" x2="{_LABEL_WIDTH}" y2="{height}"/>']
-    for year in _ticks(first, last):
-        axis.append(f'<line class="tick" x1="{x(year):.1f}" y1="20" x2="{x(year):.1f}" y2="{height}"/>')
-        axis.append(f'<text class="year" x="{x(year):.1f}" y="14" text-anchor="middle">{year}</text>')
+    axis += [
+        f'<line class="tick" x1="{x(year):.1f}" y1="20" x2="{x(year):.1f}" y2="{height}"/>'
+        f'<text class="year" x="{x(year):.1f}" y="14" text-anchor="middle">{year}</text>'
+        for year in _ticks(first, last)
+    ]
     width = _LABEL_WIDTH + _CHART_WIDTH + 20
     svg = (
         f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '

@@ -371,6 +371,42 @@ def _disk_full_reported(out: Path) -> Iterator[None]:
         raise
 
 
+def _sort_out_sources(catalog: DocumentCatalog, cache: ResultCache, summary: RunSummary) -> None:
+    """Count each document read as new, changed or unchanged; keep those with a stored result, mark the others."""
+    for loaded in catalog.loaded():
+        record = loaded.record
+        summary.guessed_encodings += record.encoding_confidence < LOW_ENCODING_CONFIDENCE
+        previous = cache.previous.get(record.doc_id)
+        if previous is None:
+            summary.new += 1
+        elif previous.sha256 != record.sha256:
+            summary.changed += 1
+        else:
+            summary.unchanged += 1
+        cached = cache.get(record.sha256)
+        if cached is not None:
+            # Found by content: it keeps what extraction read (title, date) and takes the current names.
+            catalog.keep(
+                record.model_copy(update={"title": cached.document.title, "published": cached.document.published})
+            )
+        else:
+            catalog.mark_pending(record.sha256)
+
+
+def _sort_out_missing(catalog: DocumentCatalog, cache: ResultCache, keep_missing: bool) -> int:
+    """Keep the last run's documents gone from the sources (with ``keep_missing``); return how many went."""
+    removed = 0
+    for doc_id, entry in sorted(cache.previous.items()):
+        if catalog.is_loaded_id(doc_id):
+            continue
+        missing = cache.get(entry.sha256) if keep_missing else None
+        if missing is not None:
+            catalog.keep(missing.document)
+        else:
+            removed += 1
+    return removed
+
+
 def _run_in(
     folder: OutputFolder,
     sources: Sequence[Path],
@@ -389,36 +425,12 @@ def _run_in(
     with extraction_workers(workers, settings) as pool, DocumentCatalog() as catalog:
         errors = catalog.read_sources(sources, max_bytes, follow_links=follow_links)
         summary = RunSummary(skipped=dict(sorted(catalog.walk.skipped_suffixes.items())))
-        for loaded in catalog.loaded():
-            record = loaded.record
-            summary.guessed_encodings += record.encoding_confidence < LOW_ENCODING_CONFIDENCE
-            previous = cache.previous.get(record.doc_id)
-            if previous is None:
-                summary.new += 1
-            elif previous.sha256 != record.sha256:
-                summary.changed += 1
-            else:
-                summary.unchanged += 1
-            cached = cache.get(record.sha256)
-            if cached is not None:
-                # Found by content: it keeps what extraction read (title, date) and takes the current names.
-                catalog.keep(
-                    record.model_copy(update={"title": cached.document.title, "published": cached.document.published})
-                )
-            else:
-                catalog.mark_pending(record.sha256)
+        _sort_out_sources(catalog, cache, summary)
         summary.errors = errors
         if catalog.loaded_count() == 0 and folder.has_state():
             summary.kept_previous = True  # nothing read: the previous outputs stay as they are
             return summary
-        for doc_id, entry in sorted(cache.previous.items()):
-            if catalog.is_loaded_id(doc_id):
-                continue
-            missing = cache.get(entry.sha256) if keep_missing else None
-            if missing is not None:
-                catalog.keep(missing.document)
-            else:
-                summary.removed += 1
+        summary.removed = _sort_out_missing(catalog, cache, keep_missing)
         if on_total is not None:
             on_total(catalog.pending_count())
         # Each new result goes to the cache at once: memory holds one document's result at a time.
