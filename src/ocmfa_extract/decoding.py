@@ -265,20 +265,9 @@ def _codec_of(encoding: str) -> tuple[str, str]:
 
 def _decode(data: bytes, name: str) -> DecodedText:
     """The decision order of the module's docstring, before the checks common to all readings."""
-    for mark, encoding in _BYTE_ORDER_MARKS:
-        if not data.startswith(mark):
-            continue
-        body = data[len(mark) :]
-        try:
-            return DecodedText(body.decode(encoding), encoding + _BOM_SUFFIX, 1.0)
-        except UnicodeDecodeError:
-            if encoding == "utf-8":
-                mixed = _mostly_utf8(body)
-                if mixed is not None:
-                    return mixed._replace(encoding=mixed.encoding + _BOM_SUFFIX)
-            if encoding.startswith("utf-32"):
-                continue  # FF FE 00 00 may be UTF-16-LE with a U+0000 first: try it
-            raise DecodeError("decode_error", f"{name} has a {encoding} mark but is not {encoding}") from None
+    marked = _with_mark(data, name)
+    if marked is not None:
+        return marked
     if b"\0" in data:
         wide = _utf16_or_32(data)
         if wide is None:
@@ -300,6 +289,25 @@ def _decode(data: bytes, name: str) -> DecodedText:
     if single is not None and score >= _WEAK:
         return single
     raise DecodeError("decode_error", f"{name} is in no text encoding that could be recognised: save it as UTF-8")
+
+
+def _with_mark(data: bytes, name: str) -> DecodedText | None:
+    """Step 1: the reading a byte-order mark gives, or None when the file has none."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if not data.startswith(mark):
+            continue
+        body = data[len(mark) :]
+        try:
+            return DecodedText(body.decode(encoding), encoding + _BOM_SUFFIX, 1.0)
+        except UnicodeDecodeError:
+            if encoding == "utf-8":
+                mixed = _mostly_utf8(body)
+                if mixed is not None:
+                    return mixed._replace(encoding=mixed.encoding + _BOM_SUFFIX)
+            if encoding.startswith("utf-32"):
+                continue  # FF FE 00 00 may be UTF-16-LE with a U+0000 first: try it
+            raise DecodeError("decode_error", f"{name} has a {encoding} mark but is not {encoding}") from None
+    return None
 
 
 def _utf16_or_32(data: bytes) -> DecodedText | None:
@@ -384,16 +392,8 @@ def _script(char: str) -> int:
     return 0
 
 
-@cache
-def _tables() -> _Tables:
-    """The look-up tables of :data:`CANDIDATES`, built once (a few milliseconds)."""
-    shape = (len(CANDIDATES), 256)
-    arrays = {
-        key: np.zeros(shape, dtype=bool) for key in _Tables._fields if key not in {"chars", "script", "neutral", "fits"}
-    }
-    script = np.zeros(shape, dtype=np.int8)
-    neutral = np.zeros((len(CANDIDATES), 128))
-    fits = np.zeros((len(CANDIDATES), 128, len(_ALPHABETS)))
+def _alphabet_weights() -> list[dict[str, float]]:
+    """Each language's letters, both cases, with how much a letter counts as evidence for it."""
     alphabets: list[dict[str, float]] = []
     for language, letters in _ALPHABETS.items():
         common = _COMMON.get(language, letters)
@@ -404,6 +404,44 @@ def _tables() -> _Tables:
             if len(char.upper()) == 1:
                 alphabet[char.upper()] = weight
         alphabets.append(alphabet)
+    return alphabets
+
+
+def _mark_high_byte(
+    arrays: dict[str, np.ndarray],
+    fits: np.ndarray,
+    neutral: np.ndarray,
+    alphabets: list[dict[str, float]],
+    at: tuple[int, int],
+    decoded: str,
+) -> None:
+    """Fill the tables' entries of a byte over 0x7F as one candidate reads it."""
+    row, byte = at
+    arrays["sigma"][row, byte] = decoded == "ς"
+    arrays["control"][row, byte] = unicodedata.category(decoded) == "Cc"
+    arrays["opener"][row, byte] = decoded in _OPENERS
+    if decoded.isalpha():
+        for column, alphabet in enumerate(alphabets):
+            fits[row, byte - 0x80, column] = alphabet.get(decoded, 0.0)
+    elif decoded in _NEUTRAL:
+        neutral[row, byte - 0x80] = 1.0
+        arrays["bad_inside"][row, byte] = decoded not in _INSIDE_OK
+    else:
+        arrays["edgy"][row, byte] = not arrays["control"][row, byte]
+        arrays["bad_inside"][row, byte] = True
+
+
+@cache
+def _tables() -> _Tables:
+    """The look-up tables of :data:`CANDIDATES`, built once (a few milliseconds)."""
+    shape = (len(CANDIDATES), 256)
+    arrays = {
+        key: np.zeros(shape, dtype=bool) for key in _Tables._fields if key not in {"chars", "script", "neutral", "fits"}
+    }
+    script = np.zeros(shape, dtype=np.int8)
+    neutral = np.zeros((len(CANDIDATES), 128))
+    fits = np.zeros((len(CANDIDATES), 128, len(_ALPHABETS)))
+    alphabets = _alphabet_weights()
     chars: list[list[str | None]] = []
     for row, codec in enumerate(CANDIDATES):
         table = [_byte_char(byte, codec) for byte in range(256)]
@@ -417,20 +455,8 @@ def _tables() -> _Tables:
             arrays["lower"][row, byte] = is_letter and decoded.islower()
             arrays["upper"][row, byte] = is_letter and decoded.isupper()
             script[row, byte] = _script(decoded) if is_letter else 0
-            if byte < 0x80:
-                continue
-            arrays["sigma"][row, byte] = decoded == "ς"
-            arrays["control"][row, byte] = unicodedata.category(decoded) == "Cc"
-            arrays["opener"][row, byte] = decoded in _OPENERS
-            if is_letter:
-                for column, alphabet in enumerate(alphabets):
-                    fits[row, byte - 0x80, column] = alphabet.get(decoded, 0.0)
-            elif decoded in _NEUTRAL:
-                neutral[row, byte - 0x80] = 1.0
-                arrays["bad_inside"][row, byte] = decoded not in _INSIDE_OK
-            else:
-                arrays["edgy"][row, byte] = not arrays["control"][row, byte]
-                arrays["bad_inside"][row, byte] = True
+            if byte >= 0x80:
+                _mark_high_byte(arrays, fits, neutral, alphabets, (row, byte), decoded)
     return _Tables(chars=chars, script=script, neutral=neutral, fits=fits, **arrays)
 
 
