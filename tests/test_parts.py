@@ -114,10 +114,10 @@ def test_a_result_stored_part_by_part_writes_the_records_of_the_joined_result(
     roles_in_memory: int,
     spill_in_memory: int,
 ):
-    from ocmfa_extract import cache
+    from ocmfa_extract import cache, joining
     from ocmfa_extract.cache import read_stored, store_parts
 
-    monkeypatch.setattr(cache, "_ROLES_IN_MEMORY", roles_in_memory)  # 0: merged person by person on disk
+    monkeypatch.setattr(joining, "ROLES_IN_MEMORY", roles_in_memory)  # 0: merged person by person on disk
     monkeypatch.setattr(cache, "_SPILL_IN_MEMORY", spill_in_memory)  # 100: the parts wait in a file
     from multiprocessing import get_context
 

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import tempfile
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, replace
@@ -32,10 +30,10 @@ from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .components.roles import merge_roles
-from .extract import DocumentResult, add_names, shifted_facts
+from .extract import DocumentResult
 from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
 from .io import atomic_files
+from .joining import PartJoin
 from .models import DocumentRecord
 from .state import CACHE_DIR, MANIFEST
 
@@ -239,69 +237,6 @@ def read_stored(path: Path) -> StoredResult:
         raise BrokenResultError(f"a result's header is malformed: {error.errors()[0]['msg']}") from error
 
 
-class _RoleStore:
-    """A document's roles, merged across its parts once all are read (:func:`merge_roles`).
-
-    Most documents have a few roles, kept in memory. A long one may have tens of
-    thousands (about 2 KB each as objects): past :data:`_ROLES_IN_MEMORY` they go to a
-    private temporary SQLite database, and are merged person by person (merge_roles
-    merges only roles of the same person) and handed out part by part.
-    """
-
-    def __init__(self) -> None:
-        self._roles: list[RoleFact] = []
-        self._db: sqlite3.Connection | None = None
-        self._by_part: list[list[RoleFact]] = []
-
-    def add(self, roles: list[RoleFact]) -> None:
-        if self._db is None and len(self._roles) + len(roles) <= _ROLES_IN_MEMORY:
-            self._roles += roles
-            return
-        if self._db is None:
-            self._db = sqlite3.connect("")  # "": a private on-disk temporary database
-            self._db.execute("CREATE TABLE role (seq INTEGER PRIMARY KEY, person TEXT, fact TEXT)")
-            roles, self._roles = self._roles + roles, []
-        self._db.executemany(
-            "INSERT INTO role (person, fact) VALUES (?, ?)",
-            [(role.person_key, role.model_dump_json()) for role in roles],
-        )
-
-    def merge(self, starts: list[int]) -> None:
-        """Merge the roles and share them out among the parts that start at ``starts``."""
-        self._by_part = [[] for _ in starts]
-        if self._db is None:
-            for role in merge_roles(self._roles):
-                self._by_part[bisect_right(starts, role.evidence_start) - 1].append(role)
-            return
-        db = self._db
-        db.execute("CREATE INDEX role_by_person ON role (person, seq)")
-        db.execute("CREATE TABLE merged (part INT, person TEXT, number INT, fact TEXT)")
-        for (person,) in db.execute("SELECT DISTINCT person FROM role").fetchall():
-            rows = db.execute("SELECT fact FROM role WHERE person = ? ORDER BY seq", (person,))
-            facts = merge_roles([RoleFact.model_validate_json(fact) for (fact,) in rows])
-            db.executemany(
-                "INSERT INTO merged VALUES (?, ?, ?, ?)",
-                [
-                    (bisect_right(starts, fact.evidence_start) - 1, person, number, fact.model_dump_json())
-                    for number, fact in enumerate(facts)
-                ],
-            )
-        db.execute("CREATE INDEX merged_by_part ON merged (part, person, number)")
-
-    def of_part(self, number: int) -> list[RoleFact]:
-        """The merged roles whose evidence lies in part ``number`` (a person's in their order)."""
-        if self._db is None:
-            return self._by_part[number]
-        rows = self._db.execute("SELECT fact FROM merged WHERE part = ? ORDER BY person, number", (number,))
-        return [RoleFact.model_validate_json(fact) for (fact,) in rows]
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-
-
-#: Roles of one document held as objects before they go to disk.
-_ROLES_IN_MEMORY = 2_000
 #: Characters of a document's stored parts held in memory before they go to a temporary file.
 _SPILL_IN_MEMORY = 1 << 20
 
@@ -311,45 +246,26 @@ def store_parts(results_dir: Path, parts: Iterable[tuple[int, DocumentResult]]) 
 
     Each part's facts are written as soon as it is done, so only one part's facts are in
     memory. What needs the whole document (each person's most complete name, roles merged
-    across parts, as :func:`~.extract.join_parts` does) is gathered as the parts go and
-    written before each part's facts, so the parts wait in a temporary file until the
-    last one. Returns the document's record.
+    across parts: :class:`~.joining.PartJoin`, as for a result joined in memory) is
+    gathered as the parts go and written before each part's facts, so the parts wait in a
+    temporary file until the last one. Returns the document's record.
     """
-    names: dict[str, str] = {}
-    first_named: list[int] = []  # the part each person of ``names`` (in order) is first named in
-    starts: list[int] = []
-    chars = 0
-    document: DocumentRecord | None = None
     results_dir.mkdir(parents=True, exist_ok=True)
     with (
-        closing(_RoleStore()) as roles,
+        closing(PartJoin()) as join,
         # In memory up to a size, on disk past it: most documents are one short part.
         tempfile.SpooledTemporaryFile(
             _SPILL_IN_MEMORY, "w+", encoding="utf-8", newline="\n", dir=str(results_dir)
         ) as spill,
     ):
         for offset, part in parts:
-            if offset != chars:  # the parts must cover the text, in order
-                raise ValueError(f"part {len(starts)} of {part.document.path} starts at {offset}, not {chars}")
-            chars += len(part.text)
-            document = document or part.document
-            known = len(names)
-            add_names(names, part.people)
-            first_named += [len(starts)] * (len(names) - known)
-            facts = shifted_facts(offset, part)
-            roles.add(facts.roles)
+            facts = join.add(offset, part)
             stored = PartFacts(
                 start=offset, text=part.text, mentions=facts.mentions, dates=facts.dates, statements=facts.statements
             )
             spill.write(stored.model_dump_json() + "\n")
-            starts.append(offset)
-        if document is None:
-            raise ValueError("a document has at least one part")
-        people_by_part: list[list[tuple[str, str]]] = [[] for _ in starts]  # made objects part by part
-        for person, number in zip(names.items(), first_named, strict=True):
-            people_by_part[number].append(person)
-        roles.merge(starts)
-        header = ResultHeader(document=document, parts=len(starts), chars=chars)
+        document = join.finish()
+        header = ResultHeader(document=document, parts=len(join.starts), chars=join.chars)
         spill.seek(0)
         name = f"{document.sha256}{RESULT_SUFFIX}"
         # Not fsynced: a result lost to a crash of the machine fails validation in get() and
@@ -357,9 +273,8 @@ def store_parts(results_dir: Path, parts: Iterable[tuple[int, DocumentResult]]) 
         with atomic_files(results_dir, [name], durable=False) as streams:
             stream = streams[name]
             stream.write(header.model_dump_json() + "\n")
-            for number, named in enumerate(people_by_part):
-                people = [LocalPerson(key=key, name=person) for key, person in named]
-                stream.write(PartPeople(people=people, roles=roles.of_part(number)).model_dump_json() + "\n")
+            for number, people in enumerate(join.people_by_part()):
+                stream.write(PartPeople(people=people, roles=join.roles.of_part(number)).model_dump_json() + "\n")
                 stream.write(spill.readline())
     return document
 

@@ -16,7 +16,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .components.layout import Continuation, document_text
-from .components.roles import merge_roles
 from .extensions import DATES_KEY, PEOPLE_KEY
 from .facts import DateFact, LocalPerson, Mention, RoleFact, StatementFact
 from .models import DocumentRecord
@@ -183,6 +182,8 @@ def extract_document(
     the parts' facts are shifted to offsets into the whole text and joined. A short name
     ("Mr Song") is linked only within its part.
     """
+    from .joining import join_parts  # joining builds on this module
+
     results = list(iter_parts(nlp, text, document, part_chars))
     if len(results) == 1:
         return results[0][1]
@@ -220,20 +221,3 @@ def add_names(names: dict[str, str], people: list[LocalPerson]) -> None:
         known = names.get(person.key)
         if known is None or len(person.name) > len(known):
             names[person.key] = person.name
-
-
-def join_parts(text: str, parts: list[tuple[int, DocumentResult]]) -> DocumentResult:
-    """One result from the results of a document's parts, each given with its start offset."""
-    names: dict[str, str] = {}
-    for _, part in parts:
-        add_names(names, part.people)
-    facts = [shifted_facts(offset, part) for offset, part in parts]
-    return DocumentResult(
-        document=parts[0][1].document,
-        text=text,
-        people=[LocalPerson(key=key, name=name) for key, name in names.items()],
-        mentions=[m for part in facts for m in part.mentions],
-        roles=merge_roles([r for part in facts for r in part.roles]),
-        dates=[d for part in facts for d in part.dates],
-        statements=[s for part in facts for s in part.statements],
-    )
