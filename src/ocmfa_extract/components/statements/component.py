@@ -36,14 +36,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .. import extensions  # noqa: F401 - registers the attributes this stage sets
-from ..extensions import DATES_KEY, ORGS_KEY, PEOPLE_KEY, PRONOUNS_KEY, TITLES_KEY
-from ..facts import StatementFact
-from ..models import DateValue
-from ..patterns import Patterns
-from .layout import TextRange, document_text, sentence_of, sentences
-from .people import authored_title, only_honorifics
-from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
+from ... import extensions  # noqa: F401 - registers the attributes this stage sets
+from ...extensions import DATES_KEY, ORGS_KEY, PEOPLE_KEY, PRONOUNS_KEY, TITLES_KEY
+from ...facts import StatementFact
+from ...models import DateValue
+from ...patterns import Patterns
+from ..layout import TextRange, document_text, sentence_of, sentences
+from ..people import authored_title, only_honorifics
+from ..rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
 
 _QUOTE_PAIRS = {"“": "”", '"': '"', "‘": "’"}
 _WORD_CHAR = re.compile(r"[^\W_]")
