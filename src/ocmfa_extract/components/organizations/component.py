@@ -25,10 +25,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import DATES_KEY, ORGS_KEY, PEOPLE_KEY
-from ..patterns import Patterns
-from .layout import document_text, span_text, token_lowers, token_words, tokens_among
-from .rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
+from ...extensions import DATES_KEY, ORGS_KEY, PEOPLE_KEY
+from ...patterns import Patterns
+from ..layout import document_text, span_text, token_lowers, token_words, tokens_among
+from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
 
 _CHAIN_WORDS = frozenset({"of", "for", "on", "in"})
 _INNER_WORDS = frozenset({"and", "'s", "’s", "&"})

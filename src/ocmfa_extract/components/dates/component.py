@@ -30,11 +30,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import registry
 
-from ..extensions import DATES_KEY, LEXEME_FLAGS
-from ..models import DateValue
-from ..patterns import Patterns
-from .layout import document_text, sentence_of
-from .rules import (
+from ...extensions import DATES_KEY, LEXEME_FLAGS
+from ...models import DateValue
+from ...patterns import Patterns
+from ..layout import document_text, sentence_of
+from ..rules import (
     CandidateRuns,
     TokenRuleMatcher,
     cached_patterns,

@@ -1,0 +1,3 @@
+"""The ``ocmfa_organizations`` stage."""
+
+from .component import *  # noqa: F403
