@@ -1,6 +1,7 @@
 """The ``ocmfa_organizations`` component: the bodies a document names, and the one it is about.
 
-Reads the tokens, ``doc._.ocmfa_layout`` and ``doc.spans["ocmfa_people"]``. Adds:
+Reads the tokens, ``doc._.ocmfa_layout``, ``doc.spans["ocmfa_people"]`` and
+``doc.spans["ocmfa_dates"]``. Adds:
 
 - ``doc.spans["ocmfa_orgs"]``: one span a mention of a body, ``span.kb_id_`` the name it
   resolves to. A full name is built around a head word of ``organizations.jsonl``
@@ -12,182 +13,171 @@ Reads the tokens, ``doc._.ocmfa_layout`` and ``doc.spans["ocmfa_people"]``. Adds
 - ``doc._.ocmfa_subject``: the body the document is about (its title when the title
   names a body, else the first body it names), or None;
 - ``doc._.ocmfa_acronyms``: ``{acronym: long name}``.
+
+The rules, in the order of ``patterns/rules/organizations.jsonl``: the name and acronym
+rules (:mod:`.names`), then the subject and resolution rules (:mod:`.resolution`).
 """
 
 from __future__ import annotations
 
-import itertools
-import re
-from functools import lru_cache
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
 
 import numpy
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import SimpleFrozenList, ensure_path
 
-from ...extensions import DATES_KEY, ORGS_KEY, PEOPLE_KEY
+from ...extensions import ORGS_KEY
 from ...patterns import Patterns
-from ..layout import document_text, span_text, token_lowers, token_words, tokens_among
+from ...rulebook import ConfiguredRule, stage_rules
+from ..layout import tokens_among
 from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
+from .document import DocOrganizations
+from .names import AcronymSettings, NameEndSettings, NameStartSettings
+from .resolution import ResolutionSettings, SubjectSettings
 
-_CHAIN_WORDS = frozenset({"of", "for", "on", "in"})
-_INNER_WORDS = frozenset({"and", "'s", "’s", "&"})
-_POSSESSIVES = frozenset({"'s", "’s"})
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
-_DISAMBIGUATOR = re.compile(r"\s*\([^)]*\)\s*$")
-
-
-@lru_cache(maxsize=4096)
-def content_words(text: str) -> frozenset[str]:
-    """The lowercased words of a name without stop words and possessives."""
-    words = re.findall(r"[A-Za-z][A-Za-z\-]*", text.replace("’", "'"))
-    return frozenset(word.casefold() for word in words if word.casefold() not in STOP_WORDS and word != "s")
+STAGE = "organizations"
+#: The folder of a saved component that holds the patterns it was built from.
+PATTERNS_FOLDER = "patterns"
 
 
-@lru_cache(maxsize=8_192)
-def _is_name_word(word: str) -> bool:
-    """A word that can stand inside a body's name: capitalised or an acronym."""
-    return (word.isalpha() and word[:1].isupper()) or bool(_ACRONYM.match(word))
-
-
+# It also reads ``doc._.ocmfa_continuation`` (the driver sets it; no stage produces it).
 @Language.factory(
     "ocmfa_organizations",
     assigns=["doc.spans", "doc._.ocmfa_subject", "doc._.ocmfa_acronyms"],
-    requires=["doc._.ocmfa_layout", "doc.spans"],
-    default_config={"patterns_dir": None},
+    requires=["doc._.ocmfa_text", "doc._.ocmfa_layout", "doc.spans"],
+    default_config={"patterns_dir": None, "disabled_rules": []},
 )
-def make_organizations(nlp: Language, name: str, patterns_dir: str | None) -> OrganizationsComponent:
-    """Create the organisations component from the patterns in ``patterns_dir``."""
-    return OrganizationsComponent(nlp, name, cached_patterns(patterns_dir_or_default(patterns_dir)))
+def make_organizations(
+    nlp: Language, name: str, patterns_dir: str | None, disabled_rules: list[str]
+) -> OrganizationsComponent:
+    """Create the organisations component from the patterns in ``patterns_dir``, without ``disabled_rules``."""
+    return OrganizationsComponent(nlp, name, patterns_dir_or_default(patterns_dir), disabled_rules)
 
 
 class OrganizationsComponent:
     """Find bodies' names, acronyms and references, and the document's subject."""
 
-    def __init__(self, nlp: Language, name: str, patterns: Patterns) -> None:
-        """Build the head-word and reference matchers from ``patterns``."""
-        self.phrases = PhraseRuleMatcher(nlp, patterns.rules["organizations"])
+    def __init__(self, nlp: Language, name: str, patterns_dir: Path, disabled_rules: Iterable[str] = ()) -> None:
+        """Build the matcher and the rules from the patterns in ``patterns_dir``.
+
+        A folder that is not there is read when the component is first used, so that
+        ``spacy.load`` of a saved pipeline can give the patterns it saved
+        (:meth:`from_disk`) though the folder it was built from is gone.
+        """
+        self.nlp = nlp
+        self.name = name
+        self.disabled_rules = tuple(disabled_rules)
+        self.patterns_dir = Path(patterns_dir)
+        self._patterns: Patterns | None = None
+        if self.patterns_dir.is_dir():
+            self._build(cached_patterns(self.patterns_dir))
+
+    def _build(self, patterns: Patterns) -> Patterns:
+        """Build the head-word and reference matcher from ``patterns`` and sort the stage's rules by kind."""
+        self.phrases = PhraseRuleMatcher(self.nlp, patterns.rules["organizations"])
+        configured = stage_rules(patterns, STAGE, self.disabled_rules)
+        self.start_rules = _of_kind(configured, NameStartSettings)
+        self.end_rules = _of_kind(configured, NameEndSettings)
+        self.acronym_rules = _of_kind(configured, AcronymSettings)
+        self.subject_rules = _of_kind(configured, SubjectSettings)
+        self.resolution_rules = _of_kind(configured, ResolutionSettings)
+        self._patterns = patterns
+        return patterns
+
+    @property
+    def patterns(self) -> Patterns:
+        """The patterns the component was built from (read now if they were not yet)."""
+        patterns = self._patterns
+        if patterns is None:
+            patterns = self._build(cached_patterns(self.patterns_dir))  # raises PatternError naming the missing folder
+        return patterns
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate the organisation mentions of ``doc``."""
-        # Names stop at people and dates: "the CCP Central Committee in March 2018".
-        person_tokens = {
-            i for key in (PEOPLE_KEY, DATES_KEY) for span in doc.spans.get(key, []) for i in range(span.start, span.end)
-        }
+        self.patterns  # noqa: B018 - built on first use when it was saved without its folder
+        org = DocOrganizations.of(doc)
         matches = self.phrases.match(doc)
-        full_names = self._full_names(doc, [m for m in matches if m.label_ == "ORG_HEAD"], person_tokens)
-        acronyms = self._acronyms(doc, full_names)
-        doc._.ocmfa_acronyms = acronyms
+        full_names = self._full_names(org, [m for m in matches if m.label_ == "ORG_HEAD"])
+        org.acronyms = doc._.ocmfa_acronyms = self._acronyms(org, full_names)
         continuation = doc._.ocmfa_continuation
-        doc._.ocmfa_subject = continuation.subject if continuation else self._subject(doc, full_names)
-        mentions = list(full_names)
-        taken = {i for span in full_names for i in range(span.start, span.end)}
-        if acronyms:
-            at = numpy.flatnonzero(tokens_among(doc, acronyms))
-            mentions += [Span(doc, i, i + 1, label="ACRONYM") for i in at.tolist() if i not in taken]
-        mentions += [m for m in matches if m.label_ == "ORG_REF" and m.start + 1 not in taken]
-        doc.spans[ORGS_KEY] = self._resolve(doc, sorted(mentions), acronyms)
+        org.subject = doc._.ocmfa_subject = continuation.subject if continuation else self._subject(org, full_names)
+        mentions = self._mentions(org, full_names, [m for m in matches if m.label_ == "ORG_REF"])
+        doc.spans[ORGS_KEY] = self._resolve(org, mentions)
         return doc
 
-    def _full_names(self, doc: Doc, heads: list[Span], person_tokens: set[int]) -> list[Span]:
-        """Grow each capitalised head word into the full name around it."""
-        words, lowers = token_words(doc), token_lowers(doc)
+    def _full_names(self, org: DocOrganizations, heads: list[Span]) -> list[Span]:
+        """Grow each capitalised head word into the full name around it (the widest the rules give)."""
         names: list[Span] = []
         covered_until = -1
         for head in heads:
-            if head.start < covered_until or not words[head.start][:1].isupper():
+            if head.start < covered_until or not org.words[head.start][:1].isupper():
                 continue
-            start = head.start
-            while (
-                start > 0
-                and start - 1 not in person_tokens
-                and (_is_name_word(words[start - 1]) or lowers[start - 1] in _POSSESSIVES)
-            ):
-                start -= 1
-            while start < head.start and (lowers[start] in STOP_WORDS or words[start] in _POSSESSIVES):
-                start += 1
-            end = self._extend_right(words, lowers, head.end, person_tokens)
-            names.append(Span(doc, start, end, label="ORG"))
+            start = min([head.start, *(grow(org, head) for grow in self.start_rules)])
+            end = max([head.end, *(grow(org, head) for grow in self.end_rules)])
+            names.append(Span(org.doc, start, end, label="ORG"))
             covered_until = end
         return names
 
-    @staticmethod
-    def _extend_right(words: list[str], lowers: list[str], end: int, person_tokens: set[int]) -> int:
-        """Take the "of/for/on/in (the) Name Words" chains after a head word (``words`` are the doc's)."""
-        length = len(words)
-        while end < length and lowers[end] in _CHAIN_WORDS:
-            cursor = end + 1
-            if cursor < length and lowers[cursor] == "the":
-                cursor += 1
-            run_end = cursor
-            while (
-                run_end < length
-                and run_end not in person_tokens
-                and (_is_name_word(words[run_end]) or (run_end > cursor and lowers[run_end] in _INNER_WORDS))
-            ):
-                run_end += 1
-            while run_end > cursor and lowers[run_end - 1] in _INNER_WORDS:
-                run_end -= 1
-            if run_end == cursor:
-                break
-            end = run_end
-        return end
-
-    @staticmethod
-    def _acronyms(doc: Doc, names: list[Span]) -> dict[str, str]:
-        """Acronyms defined right after a name: "Name (ACR)" or "Name, or ACR,"."""
-        words = token_words(doc)
+    def _acronyms(self, org: DocOrganizations, names: list[Span]) -> dict[str, str]:
+        """The acronyms the names define: at each name, the first acronym rule's; the first name's wins."""
         acronyms: dict[str, str] = {}
         for name in names:
-            after = words[name.end : name.end + 3]
-            if len(after) < 3:
-                continue
-            if after[0] == "(" and after[2] == ")" and _ACRONYM.match(after[1]):
-                acronyms.setdefault(after[1], name.text)
-            elif after[0] == "," and after[1].lower() == "or" and _ACRONYM.match(after[2]):
-                acronyms.setdefault(after[2], name.text)
+            acronym = next((found for read in self.acronym_rules if (found := read(org, name)) is not None), None)
+            if acronym is not None:
+                acronyms.setdefault(acronym, name.text)
         return acronyms
 
-    @staticmethod
-    def _subject(doc: Doc, names: list[Span]) -> str | None:
-        """The body the document is about: its title when that names a body, else the first."""
-        title = doc._.ocmfa_layout.title
-        if title is not None:
-            for name in names:
-                if name.start_char >= title.start and name.end_char <= title.end:
-                    if _DISAMBIGUATOR.sub("", title.text) == name.text:
-                        return name.text
-        return names[0].text if names else None
+    def _subject(self, org: DocOrganizations, names: list[Span]) -> str | None:
+        """The body the document is about: the first subject rule's answer."""
+        return next((found for rule in self.subject_rules if (found := rule(org, names)) is not None), None)
 
     @staticmethod
-    def _resolve(doc: Doc, mentions: list[Span], acronyms: dict[str, str]) -> list[Span]:
-        """Give every mention the full name it stands for (``kb_id_``)."""
-        tokens, doc_text = token_words(doc), document_text(doc)
+    def _mentions(org: DocOrganizations, full_names: list[Span], references: list[Span]) -> list[Span]:
+        """Every mention in order: the full names, the acronyms outside them, the references not inside one."""
+        mentions = list(full_names)
+        taken = {i for span in full_names for i in range(span.start, span.end)}
+        if org.acronyms:
+            at = numpy.flatnonzero(tokens_among(org.doc, org.acronyms))
+            mentions += [Span(org.doc, i, i + 1, label="ACRONYM") for i in at.tolist() if i not in taken]
+        mentions += [m for m in references if m.start + 1 not in taken]
+        return sorted(mentions)
+
+    def _resolve(self, org: DocOrganizations, mentions: list[Span]) -> list[Span]:
+        """Give every mention the full name it stands for (``kb_id_``): the first resolution rule's, else its own."""
         resolved: list[Span] = []
-        seen_full: dict[str, None] = {}  # full names met so far, the latest last (each once)
-        subject = doc._.ocmfa_subject
         for mention in mentions:
-            text = span_text(doc_text, mention)
-            if mention.label_ == "ACRONYM":
-                target = acronyms[text]
-            else:
-                words = content_words(text)
-                # Only a bare head word or a possessive form is a short reference ("the
-                # Office", "the Commissioner's Office"); "State Council" is a body of its own.
-                short = (
-                    len(mention) == 1
-                    or any(word in _POSSESSIVES for word in tokens[mention.start : mention.end])
-                    or mention.label_ == "ORG_REF"
-                )
-                target = text
-                if short and words:
-                    # The latest full name that holds its words, else the document's subject.
-                    candidates = itertools.chain((name for name in reversed(seen_full) if name != text), [subject])
-                    target = next((name for name in candidates if name and words < content_words(name)), text)
-                if mention.label_ == "ORG_REF" and target == text:
-                    target = subject or mention[1:].text  # "the ministry" of an unnamed body
-                if mention.label_ == "ORG" and target == text:
-                    seen_full.pop(text, None)
-                    seen_full[text] = None
-            resolved.append(Span(doc, mention.start, mention.end, label=mention.label_, kb_id=target))
+            text = org.text[mention.start_char : mention.end_char]
+            found = (target for rule in self.resolution_rules if (target := rule(org, mention)) is not None)
+            target = next(found, text)
+            if mention.label_ == "ORG" and target == text:
+                org.remember(text)
+            resolved.append(Span(org.doc, mention.start, mention.end, label=mention.label_, kb_id=target))
         return resolved
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        """Save the patterns the component was built from in ``path``, so that the saved pipeline needs no other."""
+        _save_patterns(self.patterns.directory, ensure_path(path))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> OrganizationsComponent:
+        """Rebuild the component from the patterns saved in ``path`` (:meth:`to_disk`)."""
+        self._build(cached_patterns(ensure_path(path) / PATTERNS_FOLDER))
+        return self
+
+
+def _of_kind(configured: list[ConfiguredRule], kind: type) -> list[ConfiguredRule]:
+    """The rules whose settings are of ``kind`` (each kind of rule has its settings' base class), in order."""
+    return [rule for rule in configured if isinstance(rule.settings, kind)]
+
+
+def _save_patterns(source: Path, path: Path) -> None:
+    """Copy the patterns folder ``source`` into ``path/patterns`` (replacing an older copy)."""
+    path.mkdir(parents=True, exist_ok=True)
+    target = path / PATTERNS_FOLDER
+    if target.resolve() == Path(source).resolve():
+        return  # saved again where it was loaded from
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target)
