@@ -16,12 +16,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
-from ocmfa_extract.components import dates
+from ocmfa_extract.components.dates.published import TIME, dateline_pattern, stamp_pattern
+from ocmfa_extract.components.rules import cached_patterns, packaged_patterns_dir
 from ocmfa_extract.components.statements import _ByToken
 from ocmfa_extract.extract import extract_document
 from ocmfa_extract.io import html_to_text
 from ocmfa_extract.models import DocumentRecord
 from ocmfa_extract.tokenizer import MAX_SPACY_CHARS, ChunkCachedTokenizer
+
+# The stamp and dateline patterns as the published-date rules build them from their lexicons.
+_PATTERNS = cached_patterns(packaged_patterns_dir())
+_STAMP_WORDS = stamp_pattern(
+    _PATTERNS.lexicon("dates_stamp_words"), frozenset({"on", "at"}), _PATTERNS.lexicon("dates_weekdays")
+)
+_DATELINE_BEFORE = dateline_pattern(_PATTERNS.lexicon("dates_weekdays"))
 
 # The backtracking forms the possessive ones replaced, as they were.
 OLD_STAMP_WORDS = re.compile(
@@ -65,7 +73,7 @@ STAMP_CASES = [
 
 @pytest.mark.parametrize(("text", "stamp"), STAMP_CASES)
 def test_the_stamp_pattern_finds_the_same_stamps(text: str, stamp: bool):
-    assert (dates._STAMP_WORDS.match(text) is not None) is stamp
+    assert (_STAMP_WORDS.match(text) is not None) is stamp
     if len(text) < 100:  # the old form is cubic on the long ones
         assert (OLD_STAMP_WORDS.match(text) is not None) is stamp
 
@@ -80,8 +88,8 @@ _STAMP_PIECES = st.sampled_from(
 @given(st.lists(_STAMP_PIECES, max_size=9))
 def test_the_stamp_pattern_agrees_with_the_backtracking_one(pieces: list[str]):
     text = "".join(pieces)
-    assert (dates._STAMP_WORDS.match(text) is None) == (OLD_STAMP_WORDS.match(text) is None)
-    after_times = dates._TIME.sub(" ", text)
+    assert (_STAMP_WORDS.match(text) is None) == (OLD_STAMP_WORDS.match(text) is None)
+    after_times = TIME.sub(" ", text)
     assert after_times == OLD_TIME.sub(" ", text)
 
 
@@ -94,14 +102,14 @@ _DATELINE_PIECES = st.sampled_from(
 @given(st.lists(_DATELINE_PIECES, max_size=8))
 def test_the_dateline_pattern_agrees_with_the_backtracking_one(pieces: list[str]):
     text = "".join(pieces)
-    assert (dates._DATELINE_BEFORE.match(text) is None) == (OLD_DATELINE_BEFORE.match(text) is None)
+    assert (_DATELINE_BEFORE.match(text) is None) == (OLD_DATELINE_BEFORE.match(text) is None)
 
 
 def test_three_digits_are_never_part_of_a_time():
     # Why the published date stops at a long number: a time keeps it, and then no stamp matches.
     for text in ["10:30:2024", "2024:10", "x 123:45", "at 1234:56 pm", "12:345"]:
-        assert re.findall(r"\d{3,}", dates._TIME.sub(" ", text)) == re.findall(r"\d{3,}", text)
-        assert dates._STAMP_WORDS.match(dates._TIME.sub(" ", text)) is None
+        assert re.findall(r"\d{3,}", TIME.sub(" ", text)) == re.findall(r"\d{3,}", text)
+        assert _STAMP_WORDS.match(TIME.sub(" ", text)) is None
 
 
 @pytest.mark.parametrize(
