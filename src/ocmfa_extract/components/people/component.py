@@ -36,11 +36,11 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from ..extensions import KIND_FLAGS, LEXEME_FLAGS, PEOPLE_KEY, PRONOUNS_KEY
-from ..patterns import NAME_PART_KINDS, Patterns
-from ..text import name_key, strip_accents
-from .layout import document_text, per_token, sentence_of, span_text, token_attr_array, token_words, tokens_among
-from .rules import TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
+from ...extensions import KIND_FLAGS, LEXEME_FLAGS, PEOPLE_KEY, PRONOUNS_KEY
+from ...patterns import NAME_PART_KINDS, Patterns
+from ...text import name_key, strip_accents
+from ..layout import document_text, per_token, sentence_of, span_text, token_attr_array, token_words, tokens_among
+from ..rules import TokenRuleMatcher, cached_patterns, literal_words, patterns_dir_or_default, word_runs
 
 TOKEN_KINDS = NAME_PART_KINDS
 _NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’](?=[^\W\d_]))+$")
