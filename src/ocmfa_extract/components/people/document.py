@@ -105,10 +105,6 @@ class PeopleDoc:
         """The name lexicons."""
         return self.resources.lexicons
 
-    def has(self, index: int, kind: str) -> bool:
-        """Whether token ``index`` exists and has the name-part ``kind``."""
-        return 0 <= index < len(self.kinds) and bool(self.kinds[index] & KIND_BITS[kind])
-
     @cached_property
     def spaced(self) -> numpy.ndarray:
         """Whether each token has one trailing space (a line break is a token of its own)."""
