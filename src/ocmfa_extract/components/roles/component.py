@@ -34,10 +34,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..extensions import DATES_KEY, ORGS_KEY, PEOPLE_KEY, PRONOUNS_KEY, TITLES_KEY
-from ..facts import RoleFact
-from ..patterns import Patterns
-from .layout import (
+from ...extensions import DATES_KEY, ORGS_KEY, PEOPLE_KEY, PRONOUNS_KEY, TITLES_KEY
+from ...facts import RoleFact
+from ...patterns import Patterns
+from ..layout import (
     InfoboxField,
     document_text,
     sentence_of,
@@ -46,9 +46,9 @@ from .layout import (
     token_words,
     tokens_among,
 )
-from .organizations import content_words
-from .people import only_honorifics
-from .rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
+from ..organizations import content_words
+from ..people import only_honorifics
+from ..rules import PhraseRuleMatcher, RangeIndex, cached_patterns, patterns_dir_or_default
 
 _SMALL_WORDS = frozenset({"of", "for", "on", "in", "and", "the", "to"})
 _INNER_WORDS = frozenset({"and", "&", "of", "'s", "’s"})  # inside a field's name: "Commerce and Industry"
