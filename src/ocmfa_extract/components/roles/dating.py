@@ -133,8 +133,8 @@ def tenure_events(
     "X, who had served here since 2020". The date goes to the latest role of the subject
     stated up to this sentence, and only fills a start or an end the text had left open.
     """
-    skippable = doc_roles.lexicon.auxiliaries | doc_roles.lexicon.adverbs
-    for index in doc_roles.positions_of(frozenset(settings.verbs)).between(sentence.start, sentence.end):
+    skippable = doc_roles.lexicon.before_event_verb
+    for index in doc_roles.positions_of(settings.verbs).between(sentence.start, sentence.end):
         kind = settings.verbs[doc_roles.lowers[index]]
         date = next(
             iter(doc_roles.dates_by_token.between(index + 1, min(index + 1 + settings.window, sentence.end))), None

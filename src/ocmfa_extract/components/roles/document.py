@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy
 from spacy.attrs import LOWER
@@ -62,10 +63,25 @@ class RoleWords:
             tenure_end=patterns.lexicon("roles_tenure_end"),
         )
 
-    @property
+    @cached_property
     def before_title(self) -> frozenset[str]:
         """What stands between a holder's name (or verb) and a title: linking, current and adverb words."""
         return self.linking | self.current | self.adverbs
+
+    @cached_property
+    def verbs(self) -> frozenset[str]:
+        """The verbs that link a subject to a title: copulas and appointments."""
+        return self.copula | self.appointment
+
+    @cached_property
+    def before_verb_title(self) -> frozenset[str]:
+        """What stands between a subject and the title its verb links it to: verbs, auxiliaries, adverbs."""
+        return self.verbs | self.auxiliaries | self.adverbs
+
+    @cached_property
+    def before_event_verb(self) -> frozenset[str]:
+        """What stands between a subject and a verb that dates its role: auxiliaries and adverbs."""
+        return self.auxiliaries | self.adverbs
 
 
 @dataclass(frozen=True)
@@ -98,7 +114,7 @@ class DocRoles:
         self.head_tokens = {i for span in self.heads for i in range(span.start, span.end)}
         self.add_titles([])
         self._lookbacks: dict[int, Lookback] = {}
-        self._positions: dict[frozenset[str], RangeIndex[int]] = {}
+        self._positions: dict[int, RangeIndex[int]] = {}  # by the word list's id: the rules pass their settings' own
 
     def _index_spans(self, doc: Doc) -> None:
         people = list(doc.spans[PEOPLE_KEY]) + list(doc.spans[PRONOUNS_KEY])
@@ -152,12 +168,12 @@ class DocRoles:
         """The lower-case word before ``span`` ("" at the document's start)."""
         return self.lowers[span.start - 1] if span.start > 0 else ""
 
-    def positions_of(self, words: frozenset[str]) -> RangeIndex[int]:
-        """The tokens whose lower-case text is one of ``words``, found once per document."""
-        index = self._positions.get(words)
+    def positions_of(self, words: Collection[str]) -> RangeIndex[int]:
+        """The tokens whose lower-case text is one of ``words``, found once per document (per word list)."""
+        index = self._positions.get(id(words))
         if index is None:
             found = tokens_among(self.doc, words, LOWER)
-            index = self._positions[words] = RangeIndex(numpy.flatnonzero(found).tolist(), lambda i: i)
+            index = self._positions[id(words)] = RangeIndex(numpy.flatnonzero(found).tolist(), lambda i: i)
         return index
 
     def first_person(self, start_char: int, end_char: int) -> Span | None:

@@ -298,8 +298,8 @@ def _verb_linked(
 ) -> list[RoleFact]:
     """The roles of the subject of the verb before ``cursor``, dated from the sentence."""
     lexicon = doc_roles.lexicon
-    verbs = lexicon.copula | lexicon.appointment
-    cursor, passed = doc_roles.skip_back(cursor, sentence.start, verbs | lexicon.auxiliaries | lexicon.adverbs)
+    verbs = lexicon.verbs
+    cursor, passed = doc_roles.skip_back(cursor, sentence.start, lexicon.before_verb_title)
     words += passed
     has_verb = any(word in verbs for word in words)
     as_title = rule == "name_as_title"
