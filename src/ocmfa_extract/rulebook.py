@@ -29,8 +29,10 @@ with preset spans.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
+import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +101,16 @@ def rule(
         return function
 
     return register
+
+
+def import_rules_of(package: str) -> None:
+    """Import every module of a stage's ``package``, so that each rule a module defines is registered.
+
+    A new rule is then a new function (or a new module) in the package and a line in the
+    stage's settings file: nothing lists the modules.
+    """
+    for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        importlib.import_module(f"{package}.{info.name}")
 
 
 def all_rules() -> list[RuleSpec]:

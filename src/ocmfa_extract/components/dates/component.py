@@ -34,7 +34,7 @@ from spacy.util import SimpleFrozenList, ensure_path
 from ...extensions import DATES_KEY, LEXEME_FLAGS
 from ...models import DateValue
 from ...patterns import Patterns
-from ...rulebook import ConfiguredRule, stage_rules
+from ...rulebook import ConfiguredRule, import_rules_of, stage_rules
 from ..layout import TextRange
 from ..rules import (
     CandidateRuns,
@@ -49,6 +49,8 @@ from .document import DocDates
 from .normalizer import DateNormalizer
 from .published import LONG_NUMBER, DateOnLine, PublishedSettings
 from .ranges import OpenEndSettings, RangeSettings, join_ranges
+
+import_rules_of(__package__)  # every module of the package: each rule it defines is registered
 
 STAGE = "dates"
 #: The folder of a saved component that holds the patterns it was built from.

@@ -31,12 +31,14 @@ from spacy.util import SimpleFrozenList, ensure_path
 
 from ...extensions import ORGS_KEY
 from ...patterns import Patterns
-from ...rulebook import ConfiguredRule, stage_rules
+from ...rulebook import ConfiguredRule, import_rules_of, stage_rules
 from ..layout import tokens_among
 from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
 from .document import DocOrganizations
 from .names import AcronymSettings, NameEndSettings, NameStartSettings
 from .resolution import ResolutionSettings, SubjectSettings
+
+import_rules_of(__package__)  # every module of the package: each rule it defines is registered
 
 STAGE = "organizations"
 #: The folder of a saved component that holds the patterns it was built from.

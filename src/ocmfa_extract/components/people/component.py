@@ -46,7 +46,7 @@ from spacy.util import filter_spans
 
 from ...extensions import KIND_FLAGS, PEOPLE_KEY, PRONOUNS_KEY
 from ...patterns import PatternError, Patterns
-from ...rulebook import RULES_DIR, ConfiguredRule, stage_rules
+from ...rulebook import RULES_DIR, ConfiguredRule, import_rules_of, stage_rules
 from ..layout import span_text
 from ..rules import TokenRuleMatcher, cached_patterns, patterns_dir_or_default
 from .authorship import AUTHOR
@@ -58,6 +58,8 @@ from .linking import FAMILY_NAMES, MENTIONS, Coreference, SurnameFirstSettings, 
 from .prefilter import RunFilter
 from .pronouns import PRONOUNS
 from .words import KIND_BITS, NameParts
+
+import_rules_of(__package__)  # every module of the package: each rule it defines is registered
 
 STAGE = "people"
 #: The phases of the stage, each the rules that emit one thing, in the order they run.

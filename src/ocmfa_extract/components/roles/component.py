@@ -38,13 +38,14 @@ from spacy.util import SimpleFrozenList, ensure_path
 from ...extensions import TITLES_KEY
 from ...facts import RoleFact
 from ...patterns import PatternError, Patterns
-from ...rulebook import ConfiguredRule, stage_rules
+from ...rulebook import ConfiguredRule, import_rules_of, stage_rules
 from ..layout import sentences
 from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
-from . import dating, layout_rules, linkers, titles  # noqa: F401 - importing the rule modules registers them
 from .document import DocRoles, RoleWords, Title
 from .kinds import KINDS, RULE_KINDS, STAGE, RuleKind
 from .merging import merge_roles
+
+import_rules_of(__package__)  # every module of the package: each rule it defines is registered
 
 #: Where ``to_disk`` keeps the patterns the component was built from.
 PATTERNS_FOLDER = "patterns"

@@ -37,14 +37,11 @@ from spacy.util import SimpleFrozenList, filter_spans
 from ... import extensions  # noqa: F401 - registers the attributes this stage sets
 from ...facts import StatementFact
 from ...patterns import PatternError, Patterns
-from ...rulebook import stage_rules
+from ...rulebook import import_rules_of, stage_rules
 from ..layout import sentences
 from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
 
 # Importing the rule modules registers their rules.
-from . import cues as cue_rules  # noqa: F401
-from . import dating, quotations, readers, speakers  # noqa: F401
-from . import sentences as sentence_rules  # noqa: F401
 from .document import (
     DOCUMENT_READER,
     FINISHER,
@@ -57,6 +54,8 @@ from .document import (
     speaker_of,
 )
 from .readers import DocumentReaderSettings
+
+import_rules_of(__package__)  # every module of the package: each rule it defines is registered
 
 STAGE = "statements"
 #: Where ``to_disk`` keeps the patterns the component was built from.
