@@ -258,6 +258,58 @@ def test_roles_rule_linker(nlp, rules, rule: str, text: str, expected: list[list
     assert linker_answers(prepared(nlp, rules, text), rules[rule]) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Zhou Minghai succeeded Lu Xiaoqing as ambassador to Japan in 2019.",
+            [
+                [
+                    ("Zhou Minghai", "Ambassador to Japan", None, "2019", None, None),
+                    ("Lu Xiaoqing", "Ambassador to Japan", None, None, "2019", None),
+                ]
+            ],
+        ),
+        (
+            "In March 2019, Zhou Minghai replaced Lu Xiaoqing as the commissioner.",
+            [
+                [
+                    ("Zhou Minghai", "Commissioner", None, "2019-03", None, None),
+                    ("Lu Xiaoqing", "Commissioner", None, None, "2019-03", None),
+                ]
+            ],
+        ),
+        (
+            "The talks were led by Zhou Minghai, who succeeded Lu Xiaoqing as commissioner.",
+            [
+                [
+                    ("Zhou Minghai", "Commissioner", None, None, None, None),
+                    ("Lu Xiaoqing", "Commissioner", None, None, None, None),
+                ]
+            ],
+        ),
+        # not a succession: another linker's case
+        ("Zhou Minghai was appointed as the commissioner in 2019.", [None]),
+        ("Zhou Minghai met Lu Xiaoqing as commissioner.", [None]),
+        # no successor named ("replacing ..."): left to the other linkers
+        ("Replacing Lu Xiaoqing as commissioner was hard.", [None]),
+    ],
+)
+def test_roles_rule_succeeded_as(nlp, rules, text: str, expected: list[list[Row] | None]) -> None:
+    assert linker_answers(prepared(nlp, rules, text), rules["succeeded_as"]) == expected
+
+
+def test_roles_succession_comes_before_the_name_as_title_linker(nlp: Language) -> None:
+    """In a run, the successor holds the post from the date, not the predecessor named next to the title."""
+    doc = nlp("Press release\n\nZhou Minghai succeeded Lu Xiaoqing as ambassador to Japan in 2019.")
+    names = doc._.ocmfa_people
+    held = {
+        (names[role.person_key], role.start.value if role.start else None, role.end.value if role.end else None)
+        for role in doc._.ocmfa_roles
+    }
+    assert held == {("Zhou Minghai", "2019", None), ("Lu Xiaoqing", None, "2019")}
+
+
 # -- dating a role stated before -------------------------------------------------------------
 
 
