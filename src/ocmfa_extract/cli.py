@@ -19,7 +19,7 @@ from . import __version__
 from .components.rules import cached_patterns, packaged_patterns_dir
 from .evaluation import GoldFormatError, OutputFormatError, evaluate, format_report
 from .io import DEFAULT_MAX_BYTES
-from .models import output_json_schema
+from .models import RECORD_KINDS, output_json_schema
 from .outputs import DEFAULT_DB_NAME, DEFAULT_REPORT_NAME, OutputFolderError
 from .patterns import PatternError
 from .pipeline import BaseModelError
@@ -214,10 +214,9 @@ def run(
 
 def _print_run_summary(summary: RunSummary, out: Path, rules_name: str, digest: str) -> None:
     table = Table(title=f"ocmfa-extract → {out}")
-    for column in ("documents", "people", "roles", "dates", "statements", "errors"):
-        table.add_column(column, justify="right")
-    counts = (summary.documents, summary.people, summary.roles, summary.dates, summary.statements, summary.failed)
-    table.add_row(*(str(n) for n in counts))
+    for kind in RECORD_KINDS:
+        table.add_column(kind.name, justify="right")
+    table.add_row(*(str(summary.count_of(kind.name)) for kind in RECORD_KINDS))
     stderr.print(table)
     stderr.print(
         f"sources: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "

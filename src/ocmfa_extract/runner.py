@@ -22,7 +22,7 @@ from .components.rules import cached_patterns, patterns_dir_or_default
 from .corpus import CorpusRecords, build_records
 from .extract import PART_CHARS, DocumentResult, extract_document, iter_part_results, stream_parts
 from .io import DEFAULT_MAX_BYTES, InputError, LoadedDocument
-from .models import DocumentRecord, ErrorRecord
+from .models import RECORD_KINDS, DocumentRecord, ErrorRecord
 from .pipeline import base_model_identity, build_pipeline, load_base_model
 from .pool import map_in_windows, start_method
 from .rulebook import check_all_rules
@@ -58,9 +58,15 @@ class RunSummary(RecordCounts):
         """How many inputs could not be used (the lines of ``errors.jsonl``)."""
         return len(self.errors)
 
+    def count_of(self, kind: str) -> int:
+        """How many records of a kind (``models.RECORD_KINDS``) the run wrote."""
+        return self.failed if kind == "errors" else int(getattr(self, kind))
+
     def as_json(self, out: Path, rules: str, digest: str) -> dict[str, object]:
         """The summary as plain data, for ``run --json``."""
-        counts = {kind: getattr(self, kind) for kind in ("people", "roles", "dates", "statements")}
+        counts = {
+            kind.name: self.count_of(kind.name) for kind in RECORD_KINDS if kind.name not in ("documents", "errors")
+        }
         return {
             "out": str(out),
             "documents": self.documents,
