@@ -7,10 +7,10 @@ import hashlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ocmfa_extract.corpus import build_records
 from ocmfa_extract.extract import document_result
 from ocmfa_extract.io import InputError, decode_text
 from ocmfa_extract.models import DocumentRecord
+from ocmfa_extract.writer import build_records
 
 FRAGMENTS = [
     "Commissioner ",

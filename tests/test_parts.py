@@ -121,10 +121,9 @@ def test_a_result_stored_part_by_part_writes_the_records_of_the_joined_result(
     monkeypatch.setattr(cache, "_SPILL_IN_MEMORY", spill_in_memory)  # 100: the parts wait in a file
     from multiprocessing import get_context
 
-    from ocmfa_extract.corpus import build_records
     from ocmfa_extract.extract import iter_parts
     from ocmfa_extract.io import jsonl
-    from ocmfa_extract.writer import write_outputs
+    from ocmfa_extract.writer import build_records, write_outputs
 
     text = seeds_as_one_text(root)
     assert len(split_into_parts(text, 2000)) >= 10
@@ -160,9 +159,9 @@ def test_a_run_over_a_long_document_equals_the_in_memory_reading(
 ):
     from ocmfa_extract import runner
     from ocmfa_extract.cache import read_stored
-    from ocmfa_extract.corpus import build_records
     from ocmfa_extract.io import LoadedDocument, jsonl
     from ocmfa_extract.runner import load_sources, run
+    from ocmfa_extract.writer import build_records
 
     # Small parts, and the file read in small pieces: the run goes through many parts, its
     # cache and its writer part by part.

@@ -8,7 +8,8 @@ within a document by offset.
 
 The build takes two passes over the results in document order, so that a large corpus
 can be streamed from the result cache one document at a time: :class:`PeopleIndex`
-gathers who is named where, then :func:`document_records` makes each document's records.
+gathers who is named where, then :func:`role_records`, :func:`date_records` and
+:func:`statement_records` make each document's records (the writer calls them).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ MentionRow = tuple[str, str, int, int, str]
 
 
 def person_rows(keys: dict[str, str], people: Iterable[LocalPerson]) -> list[PersonRow]:
-    """Index rows of one document's people; ``keys`` maps their keys to corpus keys (:func:`corpus_keys`)."""
+    """Index rows of one document's people; ``keys`` maps their keys to corpus keys (:func:`people_keys`)."""
     return [(keys[person.key], person.name) for person in people]
 
 
@@ -151,11 +152,10 @@ class PeopleIndex(TemporaryDatabase, PeopleLookup):
         self._db.execute("CREATE TABLE person (key TEXT PRIMARY KEY, name TEXT)")  # the canonical name so far
 
     def add(self, result: DocumentResult) -> None:
-        """Take in one document's people and mentions, checking each mention's offsets."""
-        keys = corpus_keys(result)
-        self.insert(
-            person_rows(keys, result.people), mention_rows(result.document.doc_id, result.text, keys, result.mentions)
-        )
+        """Take in one document's people and mentions held in memory, checking each mention's offsets."""
+        keys = people_keys(result.people)
+        doc_id = result.document.doc_id
+        self.insert(person_rows(keys, result.people), mention_rows(doc_id, result.text, keys, result.mentions))
 
     def insert(self, people: list[PersonRow], mentions: list[MentionRow]) -> None:
         """Take in rows made by :func:`person_rows` and :func:`mention_rows` (mentions in document order)."""
@@ -224,11 +224,6 @@ class TextWindow:
 TextLike = str | TextWindow
 
 
-def corpus_keys(result: DocumentResult) -> dict[str, str]:
-    """A document's person keys mapped to corpus keys: the name key of each person's name."""
-    return people_keys(result.people)
-
-
 def people_keys(people: Iterable[LocalPerson]) -> dict[str, str]:
     """Person keys of one document mapped to corpus keys: the name key of each person's name."""
     return {person.key: name_key(person.name) for person in people}
@@ -246,19 +241,6 @@ def statement_order(statement: StatementFact) -> tuple[int, int]:
 
 def _span(doc_id: str, text: TextLike, start: int, end: int) -> dict[str, object]:
     return {"doc_id": doc_id, "start": start, "end": end, "text": text[start:end]}
-
-
-def document_records(
-    result: DocumentResult, index: PeopleLookup
-) -> tuple[list[RoleRecord], list[DateRecord], list[StatementRecord]]:
-    """One document's roles, dates and statements, validated against its text (second pass)."""
-    return list(iter_roles(result, index)), list(iter_dates(result)), list(iter_statements(result, index))
-
-
-def iter_roles(result: DocumentResult, index: PeopleLookup) -> Iterator[RoleRecord]:
-    """One document's role records, in order, made one at a time (a long document has many)."""
-    roles = sorted(result.roles, key=role_order)
-    return role_records(result.document, result.text, corpus_keys(result), roles, index)
 
 
 def role_records(
@@ -287,11 +269,6 @@ def role_records(
         yield RoleRecord.model_validate(record, context=context)
 
 
-def iter_dates(result: DocumentResult) -> Iterator[DateRecord]:
-    """One document's date records, in order, made one at a time."""
-    return date_records(result.document, result.text, result.dates)
-
-
 def date_records(document: DocumentRecord, text: TextLike, dates: Iterable[DateFact]) -> Iterator[DateRecord]:
     """Date records of one document from its dates, in their order."""
     doc_id, sha = document.doc_id, document.sha256
@@ -308,12 +285,6 @@ def date_records(document: DocumentRecord, text: TextLike, dates: Iterable[DateF
             "rule_id": date.rule_id,
         }
         yield DateRecord.model_validate(record, context=context)
-
-
-def iter_statements(result: DocumentResult, index: PeopleLookup) -> Iterator[StatementRecord]:
-    """One document's statement records, in order, made one at a time."""
-    statements = sorted(result.statements, key=statement_order)
-    return statement_records(result.document, result.text, corpus_keys(result), statements, index)
 
 
 def statement_records(
@@ -345,18 +316,3 @@ def statement_records(
             "rule_id": statement.rule_id,
         }
         yield StatementRecord.model_validate(record, context=context)
-
-
-def build_records(results: Iterable[DocumentResult]) -> CorpusRecords:
-    """Merge per-document results held in memory into corpus records with stable ids."""
-    ordered = sorted(results, key=lambda result: result.document.doc_id)
-    with PeopleIndex() as index:
-        for result in ordered:
-            index.add(result)
-        records = CorpusRecords(documents=[result.document for result in ordered], people=list(index.people()))
-        for result in ordered:
-            roles, dates, statements = document_records(result, index)
-            records.roles += roles
-            records.dates += dates
-            records.statements += statements
-    return records

@@ -19,7 +19,7 @@ from spacy.language import Language
 from .cache import ResultCache, StoredResult, pipeline_fingerprint, store_parts
 from .catalog import DocumentCatalog
 from .components.rules import cached_patterns, patterns_dir_or_default
-from .corpus import CorpusRecords, build_records
+from .corpus import CorpusRecords
 from .extract import PART_CHARS, DocumentResult, extract_document, iter_part_results, stream_parts
 from .io import DEFAULT_MAX_BYTES, InputError, LoadedDocument
 from .models import RECORD_KINDS, DocumentRecord, ErrorRecord
@@ -34,7 +34,7 @@ from .state import (
     is_disk_full,
     locked_output,
 )
-from .writer import RecordCounts, write_outputs
+from .writer import RecordCounts, build_records, write_outputs
 
 
 @dataclass

@@ -24,8 +24,9 @@ from typing import NamedTuple, TextIO
 
 from pydantic import BaseModel
 
-from .cache import StoredResult
+from .cache import RESULT_SUFFIX, StoredResult, read_stored, store_parts
 from .corpus import (
+    CorpusRecords,
     MentionRow,
     PeopleIndex,
     PeopleIndexReader,
@@ -41,8 +42,19 @@ from .corpus import (
     statement_order,
     statement_records,
 )
+from .extract import DocumentResult
 from .io import atomic_files, jsonl
-from .models import KIND, RECORD_KINDS, ErrorRecord
+from .models import (
+    KIND,
+    RECORD_KINDS,
+    DateRecord,
+    DocumentRecord,
+    ErrorRecord,
+    PersonRecord,
+    RoleRecord,
+    StatementRecord,
+)
+from .outputs import read_records
 from .pool import map_in_windows
 from .state import OUTPUT_FILES
 
@@ -102,6 +114,30 @@ def write_outputs(
             ordered: list[ErrorRecord] = sorted(errors, key=_error_path)
             streams[KIND["errors"].file].write(jsonl(ordered))
     return counts
+
+
+def build_records(results: Iterable[DocumentResult]) -> CorpusRecords:
+    """The corpus records of per-document results held in memory (the Python API), made as a run makes them.
+
+    The results are stored and written exactly as a run's are, in a temporary folder, and
+    read back: there is one path from a document to its records.
+    """
+    ordered = sorted(results, key=lambda result: result.document.doc_id)
+    with tempfile.TemporaryDirectory(prefix="ocmfa-records-") as folder:
+        work = Path(folder)
+        for result in ordered:
+            store_parts(work / "results", [(0, result)])
+        stored = [read_stored(work / "results" / f"{r.document.sha256}{RESULT_SUFFIX}") for r in ordered]
+        stored = [result.with_document(r.document) for result, r in zip(stored, ordered, strict=True)]
+        write_outputs(work / "out", lambda: stored, [], None, work)
+        out = work / "out"
+        return CorpusRecords(
+            documents=list(read_records(out / KIND["documents"].file, DocumentRecord)),
+            people=list(read_records(out / KIND["people"].file, PersonRecord)),
+            roles=list(read_records(out / KIND["roles"].file, RoleRecord)),
+            dates=list(read_records(out / KIND["dates"].file, DateRecord)),
+            statements=list(read_records(out / KIND["statements"].file, StatementRecord)),
+        )
 
 
 def _error_path(error: ErrorRecord) -> str:
