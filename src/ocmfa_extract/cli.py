@@ -308,15 +308,13 @@ def rules_command(
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
-    table = Table(title=f"{len(rows)} rules")
-    for column in ("id", "stage", "on", "reads", "emits", "data"):
-        table.add_column(column)
-    for row in rows:
-        on = "yes" if row["enabled"] else "no"
-        table.add_row(
-            row["id"], row["stage"], on, ", ".join(row["reads"]), ", ".join(row["emits"]), ", ".join(row["data"])
+    for row in rows:  # one block a rule: a table would not fit a terminal
+        sys.stdout.write(
+            f"{row['id']}  [{row['stage']}, {'on' if row['enabled'] else 'off'}]\n  {row['summary']}\n"
+            f"  reads: {', '.join(row['reads'])}\n  emits: {', '.join(row['emits'])}\n"
+            f"  data:  {', '.join(row['data']) or '-'}\n"
         )
-    Console().print(table)
+    sys.stdout.write(f"{len(rows)} rules\n")
 
 
 @app.command()
