@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -45,6 +46,33 @@ def patterns_dir_or_default(patterns_dir: str | Path | None) -> Path:
     if patterns_dir is not None:
         return Path(patterns_dir)
     return packaged_patterns_dir()
+
+
+#: Where a component saves the patterns it was built from, inside its folder of a saved pipeline.
+PATTERNS_FOLDER = "patterns"
+
+
+def save_patterns(source: Path, path: str | Path, exclude: Iterable[str] = ()) -> None:
+    """Copy the patterns folder ``source`` into ``path/patterns`` (a component's ``to_disk``).
+
+    So a saved pipeline needs no other copy of the rules (as spaCy's ``SpanRuler`` saves
+    its patterns); an older copy there is replaced.
+    """
+    if PATTERNS_FOLDER in exclude:
+        return
+    target = Path(path) / PATTERNS_FOLDER
+    if target.resolve() == Path(source).resolve():
+        return  # saved again where it was loaded from
+    if target.exists():
+        shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target)
+
+
+def saved_patterns(path: str | Path, exclude: Iterable[str] = ()) -> Path | None:
+    """The patterns folder :func:`save_patterns` left in ``path``, if any (a component's ``from_disk``)."""
+    saved = Path(path) / PATTERNS_FOLDER
+    return saved if PATTERNS_FOLDER not in exclude and saved.is_dir() else None
 
 
 def cached_patterns(directory: Path) -> Patterns:

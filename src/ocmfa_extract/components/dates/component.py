@@ -23,13 +23,12 @@ rules (:mod:`.published`) and the range rules (:mod:`.ranges`).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList, ensure_path
+from spacy.util import SimpleFrozenList
 
 from ...extensions import DATES_KEY, LEXEME_FLAGS
 from ...models import DateValue
@@ -43,6 +42,8 @@ from ..rules import (
     literal_words,
     opening_words,
     patterns_dir_or_default,
+    save_patterns,
+    saved_patterns,
 )
 from .candidates import FutureSettings, PlausibilitySettings
 from .document import DocDates
@@ -54,7 +55,6 @@ import_rules_of(__package__)  # every module of the package: each rule it define
 
 STAGE = "dates"
 #: The folder of a saved component that holds the patterns it was built from.
-PATTERNS_FOLDER = "patterns"
 
 
 # It also reads ``doc._.ocmfa_continuation`` (the driver sets it; no stage produces it).
@@ -214,11 +214,13 @@ class DatesComponent:
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         """Save the patterns the component was built from in ``path``, so that the saved pipeline needs no other."""
-        _save_patterns(self.patterns.directory, ensure_path(path))
+        save_patterns(self.patterns.directory, path, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> DatesComponent:
         """Rebuild the component from the patterns saved in ``path`` (:meth:`to_disk`)."""
-        self._build(cached_patterns(ensure_path(path) / PATTERNS_FOLDER))
+        saved = saved_patterns(path, exclude)
+        if saved is not None:
+            self._build(cached_patterns(saved))
         return self
 
 
@@ -235,14 +237,3 @@ def _lexicons_named(configured: list[ConfiguredRule]) -> list[str]:
         for field, value in rule.settings.model_dump().items()
         if field.endswith("_lexicon") and isinstance(value, str)
     ]
-
-
-def _save_patterns(source: Path, path: Path) -> None:
-    """Copy the patterns folder ``source`` into ``path/patterns`` (replacing an older copy)."""
-    path.mkdir(parents=True, exist_ok=True)
-    target = path / PATTERNS_FOLDER
-    if target.resolve() == Path(source).resolve():
-        return  # saved again where it was loaded from
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source, target)

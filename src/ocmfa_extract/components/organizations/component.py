@@ -20,20 +20,19 @@ rules (:mod:`.names`), then the subject and resolution rules (:mod:`.resolution`
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList, ensure_path
+from spacy.util import SimpleFrozenList
 
 from ...extensions import ORGS_KEY
 from ...patterns import Patterns
 from ...rulebook import ConfiguredRule, import_rules_of, stage_rules
 from ..layout import tokens_among
-from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
+from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default, save_patterns, saved_patterns
 from .document import DocOrganizations
 from .names import AcronymSettings, NameEndSettings, NameStartSettings
 from .resolution import ResolutionSettings, SubjectSettings
@@ -42,7 +41,6 @@ import_rules_of(__package__)  # every module of the package: each rule it define
 
 STAGE = "organizations"
 #: The folder of a saved component that holds the patterns it was built from.
-PATTERNS_FOLDER = "patterns"
 
 
 # It also reads ``doc._.ocmfa_continuation`` (the driver sets it; no stage produces it).
@@ -161,25 +159,16 @@ class OrganizationsComponent:
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         """Save the patterns the component was built from in ``path``, so that the saved pipeline needs no other."""
-        _save_patterns(self.patterns.directory, ensure_path(path))
+        save_patterns(self.patterns.directory, path, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> OrganizationsComponent:
         """Rebuild the component from the patterns saved in ``path`` (:meth:`to_disk`)."""
-        self._build(cached_patterns(ensure_path(path) / PATTERNS_FOLDER))
+        saved = saved_patterns(path, exclude)
+        if saved is not None:
+            self._build(cached_patterns(saved))
         return self
 
 
 def _of_kind(configured: list[ConfiguredRule], kind: type) -> list[ConfiguredRule]:
     """The rules whose settings are of ``kind`` (each kind of rule has its settings' base class), in order."""
     return [rule for rule in configured if isinstance(rule.settings, kind)]
-
-
-def _save_patterns(source: Path, path: Path) -> None:
-    """Copy the patterns folder ``source`` into ``path/patterns`` (replacing an older copy)."""
-    path.mkdir(parents=True, exist_ok=True)
-    target = path / PATTERNS_FOLDER
-    if target.resolve() == Path(source).resolve():
-        return  # saved again where it was loaded from
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source, target)

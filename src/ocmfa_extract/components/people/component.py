@@ -35,7 +35,6 @@ The work is done by registered rules (``ocmfa-extract rules``), one line each in
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -48,7 +47,7 @@ from ...extensions import KIND_FLAGS, PEOPLE_KEY, PRONOUNS_KEY
 from ...patterns import PatternError, Patterns
 from ...rulebook import RULES_DIR, ConfiguredRule, import_rules_of, stage_rules
 from ..layout import span_text
-from ..rules import TokenRuleMatcher, cached_patterns, patterns_dir_or_default
+from ..rules import TokenRuleMatcher, cached_patterns, patterns_dir_or_default, save_patterns, saved_patterns
 from .authorship import AUTHOR
 from .candidates import CANDIDATES, CONFIRMED, FinderSettings
 from .document import PeopleDoc, PeopleResources
@@ -64,7 +63,6 @@ import_rules_of(__package__)  # every module of the package: each rule it define
 STAGE = "people"
 #: The phases of the stage, each the rules that emit one thing, in the order they run.
 PHASES = (CANDIDATES, BOUNDS, CONFIRMED, VERDICT, FAMILY_NAMES, MENTIONS, AUTHOR, PRONOUNS)
-_SAVED_PATTERNS = "patterns"  # the folder of a saved component that holds its patterns
 
 
 @Language.factory(
@@ -188,18 +186,12 @@ class PeopleComponent:
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         """Save the patterns the component was built from in ``path``, so that it loads where they are gone."""
-        if _SAVED_PATTERNS in exclude:
-            return
-        target = Path(path) / _SAVED_PATTERNS
-        if target.exists():
-            shutil.rmtree(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(self.resources.patterns.directory, target)
+        save_patterns(self.resources.patterns.directory, path, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> PeopleComponent:
         """Rebuild the component from the patterns saved in ``path`` (:meth:`to_disk`)."""
-        saved = Path(path) / _SAVED_PATTERNS
-        if _SAVED_PATTERNS in exclude or not saved.is_dir():
+        saved = saved_patterns(path, exclude)
+        if saved is None:
             return self
         patterns = cached_patterns(saved)
         if self._resources is None or patterns.digest != self._resources.patterns.digest:

@@ -26,7 +26,6 @@ gives an answer wins.
 from __future__ import annotations
 
 import heapq
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -39,7 +38,7 @@ from ...facts import StatementFact
 from ...patterns import PatternError, Patterns
 from ...rulebook import import_rules_of, stage_rules
 from ..layout import sentences
-from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default
+from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default, save_patterns, saved_patterns
 
 # Importing the rule modules registers their rules.
 from .document import (
@@ -59,7 +58,6 @@ import_rules_of(__package__)  # every module of the package: each rule it define
 
 STAGE = "statements"
 #: Where ``to_disk`` keeps the patterns the component was built from.
-PATTERNS_FOLDER = "patterns"
 
 
 @Language.factory(
@@ -129,19 +127,15 @@ class StatementsComponent:
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         """Save the patterns the component was built from into ``path``."""
-        if self.patterns is None or PATTERNS_FOLDER in exclude:
-            return
-        target = Path(path) / PATTERNS_FOLDER
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(self.patterns.directory, target)
+        if self.patterns is not None:
+            save_patterns(self.patterns.directory, path, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> StatementsComponent:
         """Rebuild the component from the patterns saved in ``path``."""
-        source = Path(path) / PATTERNS_FOLDER
-        if PATTERNS_FOLDER not in exclude and source.is_dir():
+        saved = saved_patterns(path, exclude)
+        if saved is not None:
             self.missing = None
-            self._build(cached_patterns(source))
+            self._build(cached_patterns(saved))
         return self
 
 
