@@ -167,6 +167,11 @@ def stage_rules(patterns: Patterns, stage: str, disabled: Iterable[str] = ()) ->
     return [rule for rule in configured if rule.settings.enabled and rule.spec.rule_id not in off]
 
 
+def rules_of_kind(configured: Iterable[ConfiguredRule], kind: type[RuleSettings]) -> list[ConfiguredRule]:
+    """The rules whose settings are a ``kind`` (a stage's kinds of rule each have a settings base class), in order."""
+    return [rule for rule in configured if isinstance(rule.settings, kind)]
+
+
 def check_all_rules(patterns: Patterns) -> None:
     """Validate every stage's rule settings (before any document is read)."""
     for stage in sorted({spec.stage for spec in all_rules()}):

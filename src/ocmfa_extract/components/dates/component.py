@@ -33,7 +33,7 @@ from spacy.util import SimpleFrozenList
 from ...extensions import DATES_KEY, LEXEME_FLAGS
 from ...models import DateValue
 from ...patterns import Patterns
-from ...rulebook import ConfiguredRule, import_rules_of, stage_rules
+from ...rulebook import ConfiguredRule, import_rules_of, rules_of_kind, stage_rules
 from ..layout import TextRange
 from ..rules import (
     CandidateRuns,
@@ -123,13 +123,13 @@ class DatesComponent:
         configured = stage_rules(patterns, STAGE, self.disabled_rules)
         for lexicon in _lexicons_named(configured):
             patterns.lexicon(lexicon)  # a lexicon a rule names must be there: an error now, not mid-run
-        self.plausibility_rules = _of_kind(configured, PlausibilitySettings)
-        self.future_rules = _of_kind(configured, FutureSettings)
+        self.plausibility_rules = rules_of_kind(configured, PlausibilitySettings)
+        self.future_rules = rules_of_kind(configured, FutureSettings)
         self.published_rules = [
             (rule, rule.settings) for rule in configured if isinstance(rule.settings, PublishedSettings)
         ]
-        self.range_rules = _of_kind(configured, RangeSettings)
-        self.open_end_rules = _of_kind(configured, OpenEndSettings)
+        self.range_rules = rules_of_kind(configured, RangeSettings)
+        self.open_end_rules = rules_of_kind(configured, OpenEndSettings)
         self._patterns = patterns
         return patterns
 
@@ -222,11 +222,6 @@ class DatesComponent:
         if saved is not None:
             self._build(cached_patterns(saved))
         return self
-
-
-def _of_kind(configured: list[ConfiguredRule], kind: type) -> list[ConfiguredRule]:
-    """The rules whose settings are of ``kind`` (each kind of rule has its settings' base class), in order."""
-    return [rule for rule in configured if isinstance(rule.settings, kind)]
 
 
 def _lexicons_named(configured: list[ConfiguredRule]) -> list[str]:

@@ -30,7 +30,7 @@ from spacy.util import SimpleFrozenList
 
 from ...extensions import ORGS_KEY
 from ...patterns import Patterns
-from ...rulebook import ConfiguredRule, import_rules_of, stage_rules
+from ...rulebook import import_rules_of, rules_of_kind, stage_rules
 from ..layout import tokens_among
 from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default, save_patterns, saved_patterns
 from .document import DocOrganizations
@@ -79,11 +79,11 @@ class OrganizationsComponent:
         """Build the head-word and reference matcher from ``patterns`` and sort the stage's rules by kind."""
         self.phrases = PhraseRuleMatcher(self.nlp, patterns.rules["organizations"])
         configured = stage_rules(patterns, STAGE, self.disabled_rules)
-        self.start_rules = _of_kind(configured, NameStartSettings)
-        self.end_rules = _of_kind(configured, NameEndSettings)
-        self.acronym_rules = _of_kind(configured, AcronymSettings)
-        self.subject_rules = _of_kind(configured, SubjectSettings)
-        self.resolution_rules = _of_kind(configured, ResolutionSettings)
+        self.start_rules = rules_of_kind(configured, NameStartSettings)
+        self.end_rules = rules_of_kind(configured, NameEndSettings)
+        self.acronym_rules = rules_of_kind(configured, AcronymSettings)
+        self.subject_rules = rules_of_kind(configured, SubjectSettings)
+        self.resolution_rules = rules_of_kind(configured, ResolutionSettings)
         self._patterns = patterns
         return patterns
 
@@ -167,8 +167,3 @@ class OrganizationsComponent:
         if saved is not None:
             self._build(cached_patterns(saved))
         return self
-
-
-def _of_kind(configured: list[ConfiguredRule], kind: type) -> list[ConfiguredRule]:
-    """The rules whose settings are of ``kind`` (each kind of rule has its settings' base class), in order."""
-    return [rule for rule in configured if isinstance(rule.settings, kind)]
