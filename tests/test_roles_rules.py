@@ -414,3 +414,41 @@ def test_roles_rule_spans_of_titles_are_written(nlp) -> None:
     doc = nlp("Commissioner Zhou Minghai met the delegation.")
     assert [(span.text, span.label_) for span in doc.spans["ocmfa_titles"]] == [("Commissioner", "TITLE")]
     assert all(isinstance(span, Span) for span in doc.spans["ocmfa_titles"])
+
+
+# -- career text: posts in a series ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Zhou Minghai joined the Ministry, first as a deputy director of the Treaty Department,"
+            " and then as spokesman for the Information Department.",
+            [
+                [("Zhou Minghai", "Deputy Director", "Treaty Department", None, None, None)],
+                [("Zhou Minghai", "Spokesman", "Information Department", None, None, None)],
+            ],
+        ),
+        (
+            "Zhou Minghai has served in missions in Paris and Oslo, and as Consul-General in Lyon.",
+            [[("Zhou Minghai", "Consul General in Lyon", None, None, None, None)]],
+        ),
+        # the dates after each post are its own; a starting verb dates the first post
+        (
+            "Zhou Minghai served as consul general in Lyon from 2011 to 2014 and as deputy minister from 2019 to 2022.",
+            [None, [("Zhou Minghai", "Deputy Minister", None, "2019", "2022", None)]],
+        ),
+        (
+            "Zhou Minghai joined the Ministry in 1991, at the age of 23, as an attaché in the Asia Department.",
+            [[("Zhou Minghai", "Attaché", "Asia Department", "1991", None, None)]],
+        ),
+        # the nearest name has no verb after it: not a subject, another linker's case
+        ("Zhou Minghai met Lu Xiaoqing, and as director, he said so.", [None]),
+        # a name right before "as": another linker's case
+        ("Zhou Minghai, as Director, spoke.", [None]),
+        ("Zhou Minghai served as ambassador.", [None]),
+    ],
+)
+def test_roles_rule_as_in_series(nlp, rules, text: str, expected: list[list[Row] | None]) -> None:
+    assert linker_answers(prepared(nlp, rules, text), rules["as_in_series"]) == expected
