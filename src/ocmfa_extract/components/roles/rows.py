@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from pydantic import Field
 
 from ...facts import RoleFact
-from ...models import DateValue
 from ...rulebook import RuleSettings
 from ..layout import TableRow, TextRange
 from .document import DocRoles, Title
 from .kinds import roles_rule
 from .layout_rules import _of_subject
-
-# A month written "2023.09" or "2023/09" in a date column.
-_YEAR_MONTH = re.compile(r"((?:19|20)\d\d)[./](0[1-9]|1[0-2])")
 
 
 class TableRowsSettings(RuleSettings):
@@ -109,13 +103,9 @@ def _date_headers(settings: TableRowsSettings) -> list[tuple[str, list[str]]]:
 
 
 def _cell_date(doc_roles: DocRoles, cell: TextRange) -> dict[str, object] | None:
-    """The tenure a date cell states: its first date span, or a month written "2023.09"."""
+    """The tenure a date cell states: its first date span."""
     dates = doc_roles.dates_by_char.between(cell.start, cell.end)
-    if dates:
-        return doc_roles.tenure(dates[0])
-    if month := _YEAR_MONTH.fullmatch(cell.text):
-        return {"start": DateValue(value=f"{month.group(1)}-{month.group(2)}", precision="month")}
-    return None
+    return doc_roles.tenure(dates[0]) if dates else None
 
 
 def _heading_is_current(doc_roles: DocRoles, row: TableRow) -> bool:
