@@ -1,4 +1,4 @@
-"""Finding a document's structure from its lines: title, paragraphs, headings, infobox fields, list items."""
+"""A document's structure from its lines: title, paragraphs, headings, infobox fields, list items, table rows."""
 
 from __future__ import annotations
 
