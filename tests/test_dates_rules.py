@@ -297,3 +297,24 @@ def test_a_saved_pipeline_loads_in_another_process_without_its_patterns_folder(t
     )
     assert json.loads(run.stdout) == here
     assert here["published"] == "2021-05-03" and ["MFA", "Ministry of Foreign Affairs"] in here["orgs"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mission | Ambassador | Confirmed\nTirana | Oriel Vantongeren | 2023.09\n", [("2023.09", True)]),
+        ("Mission\tConfirmed\nTirana\t2024/01\n", [("2024/01", True)]),
+        ("Version 2023.09 fixes the bug.\n", [("2023.09", False)]),  # not a cell: a number, a version
+        ("Mission | Confirmed\nTirana | about 2023.09\n", [("2023.09", False)]),  # not the whole cell
+    ],
+)
+def test_dates_rule_year_month_in_table(nlp, text, expected):
+    dates = prepared(nlp, text)
+    rule = RULES["ocmfa.dates.year_month_in_table.v1"]
+    found = [span for span in candidates(nlp, dates) if span.id_ == "year_month_numeric"]
+    assert [(span.text, rule(dates, span)) for span in found] == expected
+
+
+def test_a_year_month_cell_is_a_month(nlp):
+    doc = nlp("Mission | Ambassador | Confirmed\nTirana | Oriel Vantongeren | 2023.09\n")
+    assert [span._.ocmfa_date.value for span in doc.spans[DATES_KEY]] == ["2023-09"]

@@ -141,3 +141,30 @@ def test_token_attr_arrays_are_read_once_and_match_spacys(nlp):
     assert lowers is token_attr_array(doc, LOWER)  # kept, not read again
     assert lowers.tolist() == doc.to_array(LOWER).tolist()
     assert token_attr_array(doc, ORTH).tolist() == doc.to_array(ORTH).tolist()
+
+
+@pytest.mark.parametrize(
+    ("text", "header", "rows"),
+    [
+        (
+            "| Host country | Ref | Ambassador | Confirmed |\n| | Ref | A B | 2023.09 |\n",
+            ["Host country", "Ref", "Ambassador", "Confirmed"],
+            [["", "Ref", "A B", "2023.09"]],
+        ),
+        (
+            "Mission | Ambassador\nTirana | A B\nMinsk | C D\n",
+            ["Mission", "Ambassador"],
+            [["Tirana", "A B"], ["Minsk", "C D"]],
+        ),
+        ("Name\tIn office\nA B\t1990–1995\n", ["Name", "In office"], [["A B", "1990–1995"]]),
+        ("Name    In office\nA B     1990–1995\n", ["Name", "In office"], [["A B", "1990–1995"]]),
+        ("Mission | Ambassador\nA line of prose.\nTirana | A B\n", None, []),  # a row needs its header above it
+        ("A | B | C\nD | E\n", None, []),  # as many cells as the header
+    ],
+)
+def test_layout_table_rows(text, header, rows):
+    found = find_layout(text).table_rows
+    assert [[cell.text for cell in row.cells] for row in found] == rows
+    assert all(text[cell.start : cell.end] == cell.text for row in found for cell in row.cells)
+    if header is not None:
+        assert [cell.text for cell in found[0].header] == header

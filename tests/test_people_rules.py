@@ -439,3 +439,20 @@ def test_people_saved_component_loads_where_its_patterns_are_gone(patterns_dir, 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == expected
     assert len(expected) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mission | Ambassador | Confirmed\nTirana | LI Fan (x) | 2023.09\nMinsk | Tarquin Feldmann | 2024.01\n",
+            ["LI Fan", "Tarquin Feldmann"],
+        ),
+        ("Name\tIn office\nOriel Vantongeren\t2014–2018\n", ["Oriel Vantongeren"]),
+        ("City | Population\nNew York | 8,000,000\n", []),  # no holder's header
+        ("Mission | Ambassador\nTirana | Vacant\n", []),  # one word is no name
+    ],
+)
+def test_people_table_holder_name(nlp, text, expected):
+    state = prepared(nlp, text)
+    assert [span.text for span in configured("ocmfa.people.table_holder_name.v1")(state)] == expected

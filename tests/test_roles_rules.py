@@ -452,3 +452,30 @@ def test_roles_rule_spans_of_titles_are_written(nlp) -> None:
 )
 def test_roles_rule_as_in_series(nlp, rules, text: str, expected: list[list[Row] | None]) -> None:
     assert linker_answers(prepared(nlp, rules, text), rules["as_in_series"]) == expected
+
+
+# -- table rows ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            _BUREAU + "== Current directors ==\n\n| Office | Director | Confirmed |\n"
+            "| Tirana | Zhou Minghai | 2023.09 |\n| Minsk | Lu Xiaoqing | June 2024 |\n",
+            [
+                ("Zhou Minghai", "Director", "Bureau of External Affairs", "2023-09", None, True),
+                ("Lu Xiaoqing", "Director", "Bureau of External Affairs", "2024-06", None, True),
+            ],
+        ),
+        (
+            _BUREAU + "; Directors of the Bureau of External Affairs\n\nName\tIn office\n"
+            "Zhou Minghai\tJune 1988 – December 1989\n",
+            [("Zhou Minghai", "Director", "Bureau of External Affairs", "1988-06", "1989-12", None)],
+        ),
+        ("Notes\n\nCity | Population | Founded\nTirana | 500,000 | 1614\n", []),
+    ],
+)
+def test_roles_rule_table_rows(nlp, rules, text: str, expected: list[Row]) -> None:
+    doc_roles = prepared(nlp, rules, text)
+    assert rows(doc_roles, rules["table_rows"](doc_roles)) == expected

@@ -104,6 +104,31 @@ def year_inside_number(dates: DocDates, span: Span, settings: PlausibilitySettin
     return False if before or after else None
 
 
+class TableMonthSettings(PlausibilitySettings):
+    """Which candidates are dates only as a table's cell."""
+
+    pattern_ids: frozenset[str] = Field(min_length=1, description='The ids of their patterns ("2023.09").')
+
+
+@rule(
+    "ocmfa.dates.year_month_in_table.v1",
+    stage="dates",
+    reads=("candidates", "doc._.ocmfa_layout.table_rows"),
+    emits=("keep", "drop"),
+    settings=TableMonthSettings,
+)
+def year_month_in_table(dates: DocDates, span: Span, settings: TableMonthSettings) -> bool | None:
+    """Keep "2023.09" only where it is a whole cell of a table row: elsewhere it may be a number or a version."""
+    if span.id_ not in settings.pattern_ids:
+        return None
+    return any(
+        cell.start == span.start_char and cell.end == span.end_char
+        for row in dates.layout.table_rows
+        for cell in row.cells
+        if row.line.start <= span.start_char < row.line.end
+    )
+
+
 class YearRangeSettings(PlausibilitySettings):
     """Two years with a dash between them are both dates."""
 

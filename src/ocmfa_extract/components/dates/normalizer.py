@@ -175,6 +175,8 @@ _COMMON_SHAPES = (
     # Dotted numeric dates are day.month.year, as in the European pages that use them
     # ("16.10.2024"); dateparser would read the month first.
     (re.compile(r"^(?P<d>\d{1,2})\.(?P<mm>\d{1,2})\.(?P<y>\d{4})$"), "day"),
+    # A month written year first in a table's date column ("2023.09"); dateparser reads it as a day.
+    (re.compile(r"^(?P<y>\d{4})[./](?P<mm>\d{2})$"), "month"),
 )
 
 

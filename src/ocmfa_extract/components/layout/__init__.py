@@ -1,4 +1,4 @@
-"""The ``ocmfa_layout`` stage: document structure (lines, paragraphs, title, headings, lists) and sentences.
+"""The ``ocmfa_layout`` stage: document structure (lines, paragraphs, title, headings, lists, table rows) and sentences.
 
 It has no rules to configure: it finds the structure every later stage reads. Its
 modules: :mod:`.structure` (what a layout is), :mod:`.lines` (finding it),
@@ -9,7 +9,7 @@ stage shares) and :mod:`.component` (the spaCy factory).
 from .component import LayoutComponent, make_layout
 from .lines import _find_title, _paragraphs, _split_lines, find_layout
 from .sentences import _boundary_class, _set_sentence_starts, sentence_of, sentences
-from .structure import Continuation, Heading, InfoboxField, Layout, ListItem, TextRange
+from .structure import Continuation, Heading, InfoboxField, Layout, ListItem, TableRow, TextRange
 from .tokens import (
     document_text,
     per_token,
@@ -28,6 +28,7 @@ __all__ = [
     "Layout",
     "LayoutComponent",
     "ListItem",
+    "TableRow",
     "TextRange",
     "_boundary_class",
     "_find_title",

@@ -9,8 +9,9 @@ Reads only ``doc.text``. Adds:
   starts with a capital, a digit or an opening quote;
 - ``doc._.ocmfa_layout``: a :class:`Layout` with the document's title, its paragraphs,
   its headings (``= X =`` wiki headings and ``; X`` list headings), its infobox fields
-  (``- Key: Value`` lines) and its list items (``1. ...`` / ``- ...``), all as character
-  offsets into ``doc.text``.
+  (``- Key: Value`` lines), its list items (``1. ...`` / ``- ...``) and its table rows
+  (a table flattened to text: cells split by ``|``, tabs or runs of spaces, each row with
+  its table's header cells and its heading), all as character offsets into ``doc.text``.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def make_layout(nlp: Language, name: str) -> LayoutComponent:
 
 
 class LayoutComponent:
-    """Find lines, paragraphs, headings, infobox fields, list items and sentences."""
+    """Find lines, paragraphs, headings, infobox fields, list items, table rows and sentences."""
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate ``doc`` with its layout and sentence boundaries."""

@@ -1,10 +1,10 @@
-"""Finding a document's structure from its lines: title, paragraphs, headings, infobox fields, list items."""
+"""A document's structure from its lines: title, paragraphs, headings, infobox fields, list items, table rows."""
 
 from __future__ import annotations
 
 import re
 
-from .structure import Heading, InfoboxField, Layout, ListItem, TextRange
+from .structure import Heading, InfoboxField, Layout, ListItem, TableRow, TextRange
 
 _WIKI_HEADING = re.compile(r"^(=+)\s*(.+?)\s*=+\s*$")
 _LIST_HEADING = re.compile(r"^;\s*(.+?)\s*$")
@@ -12,6 +12,8 @@ _FIELD = re.compile(r"^[-*•]\s*([A-Z][\w ]{0,40}?)\s*:\s*(.+?)\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*•])\s+(.+?)\s*$")
 # Navigation: "· Item · Item", breadcrumbs "Home > About Us > ...", menus "A | B | C".
 _NAV_LINE = re.compile(r"^\s*[·|»›]|\s>\s|\|.*\|")
+# A table row's cell separators: "|", a tab, or a run of two spaces or more.
+_CELL_SEPARATORS = (re.compile(r"\|"), re.compile(r"\t"), re.compile(r" {2,}"))
 
 
 def _split_lines(text: str) -> list[TextRange]:
@@ -69,6 +71,43 @@ def _find_title(lines: list[TextRange]) -> TextRange | None:
     return None
 
 
+def _cells(line: TextRange) -> tuple[TextRange, ...]:
+    """Cut a line into table cells, trimmed (an empty cell keeps its place); ``()`` when it is not a row."""
+    text = line.text
+    for separator in _CELL_SEPARATORS:
+        bounds = [(m.start(), m.end()) for m in separator.finditer(text)]
+        if not bounds:
+            continue
+        if separator.pattern == r"\|" and bounds[0][0] == 0:  # "| a | b |": the outer bars open the row
+            bounds = bounds[1:]
+            opening = (0, 1)
+        else:
+            opening = (-1, 0)
+        bounds = [opening, *bounds, (len(text), len(text))]
+        cells: list[TextRange] = []
+        for (_, piece_start), (piece_end, _) in zip(bounds, bounds[1:], strict=False):
+            raw = text[piece_start:piece_end]
+            offset = line.start + piece_start + (len(raw) - len(raw.lstrip()))
+            cells.append(TextRange(offset, offset + len(raw.strip()), raw.strip()))
+        if separator.pattern == r"\|" and text.endswith("|") and len(cells) > 1 and not cells[-1].text:
+            cells.pop()  # the closing bar
+        return tuple(cells) if len(cells) >= 2 else ()
+    return ()
+
+
+def _table_rows(lines: list[TextRange], heading_at: dict[int, Heading | None]) -> list[TableRow]:
+    """The rows of the tables: runs of two lines or more with as many cells, the first their header."""
+    rows: list[TableRow] = []
+    header: tuple[TextRange, ...] = ()
+    for line in lines:
+        cells = _cells(line)
+        if not cells or len(cells) != len(header):
+            header = cells
+            continue
+        rows.append(TableRow(cells, line, header, heading_at.get(line.start)))
+    return rows
+
+
 def find_layout(text: str) -> Layout:
     """Return the :class:`Layout` of ``text``."""
     lines = _split_lines(text)
@@ -76,7 +115,9 @@ def find_layout(text: str) -> Layout:
     # List items stand under the latest heading, wiki or ";", until the next one: an
     # introductory line ("The following is a partial list") does not end the list.
     list_heading: Heading | None = None
+    heading_at: dict[int, Heading | None] = {}
     for line in lines:
+        heading_at[line.start] = list_heading
         if wiki := _WIKI_HEADING.match(line.text):
             start = line.start + wiki.start(2)
             list_heading = Heading(len(wiki.group(1)), TextRange(start, start + len(wiki.group(2)), wiki.group(2)))
@@ -95,4 +136,5 @@ def find_layout(text: str) -> Layout:
             start = line.start + item.start(1)
             body = TextRange(start, start + len(item.group(1)), item.group(1))
             layout.list_items.append(ListItem(body, line, list_heading))
+    layout.table_rows = _table_rows(lines, heading_at)
     return layout

@@ -44,6 +44,20 @@ class ListItem:
     heading: Heading | None
 
 
+@dataclass(frozen=True)
+class TableRow:
+    """A line of a table flattened to text, cut into cells (by ``|``, tabs or runs of spaces).
+
+    ``header`` holds the cells of the table's header row (the first line of the run of
+    lines with as many cells), ``heading`` the heading the table stands under.
+    """
+
+    cells: tuple[TextRange, ...]
+    line: TextRange
+    header: tuple[TextRange, ...]
+    heading: Heading | None
+
+
 @dataclass
 class Layout:
     """The structure of one document, found from its lines."""
@@ -54,6 +68,7 @@ class Layout:
     headings: list[Heading] = field(default_factory=list)
     infobox: list[InfoboxField] = field(default_factory=list)
     list_items: list[ListItem] = field(default_factory=list)
+    table_rows: list[TableRow] = field(default_factory=list)
 
     @cached_property
     def heading_ranges(self) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 CANDIDATES = "candidates"  # what the finding rules emit
 CONFIRMED = "confirmed candidates"  # what the rules emit that confirm another pipe's entities
 _LIST_NAME = re.compile(r"^([A-Z][\w'’\-]*(?: [A-Z][\w'’\-.]*){1,3})\s*[(,]")
+_CELL_NAME = re.compile(r"^([A-Z][\w'’\-]*(?: [A-Z][\w'’\-.]*){1,3})\s*(?:[(,]|$)")
 
 
 class FinderSettings(RuleSettings):
@@ -206,6 +207,38 @@ def leader_list_name(state: PeopleDoc, settings: FinderSettings) -> list[Span]:
         span = state.doc.char_span(start, start + len(match.group(1)), label="CONTEXT", span_id="leader_list")
         if span is not None and state.looks_like_name(span):
             found.append(span)
+    return found
+
+
+class TableHolderSettings(FinderSettings):
+    """Which table headers name a holder's column."""
+
+    header_words: frozenset[str] = Field(description='A header that is one of these ("Name"), or a title word.')
+
+
+@rule(
+    "ocmfa.people.table_holder_name.v1",
+    stage="people",
+    reads=("doc._.ocmfa_layout.table_rows",),
+    emits=(CANDIDATES,),
+    settings=TableHolderSettings,
+)
+def table_holder_name(state: PeopleDoc, settings: TableHolderSettings) -> list[Span]:
+    """The name that opens a row's cell under a holder's header ("| Ambassador |" over "| LI Fan (李凡) |")."""
+    found: list[Span] = []
+    title_words = state.lexicons.title_words
+    for row in state.doc._.ocmfa_layout.table_rows:
+        for header, cell in zip(row.header, row.cells, strict=True):
+            words = header.text.casefold().split()
+            if not words or not (header.text.casefold() in settings.header_words or words[-1] in title_words):
+                continue
+            match = _CELL_NAME.match(cell.text)
+            if match is None:
+                continue
+            # The header vouches for the cell: "LI Fan" is a name, though "LI" alone might be an acronym.
+            span = state.doc.char_span(cell.start, cell.start + len(match.group(1)), label="CONTEXT", span_id="table")
+            if span is not None and 2 <= len(span) <= 4:
+                found.append(span)
     return found
 
 
