@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 import numpy
 from spacy.language import Language
@@ -73,6 +73,46 @@ def saved_patterns(path: str | Path, exclude: Iterable[str] = ()) -> Path | None
     """The patterns folder :func:`save_patterns` left in ``path``, if any (a component's ``from_disk``)."""
     saved = Path(path) / PATTERNS_FOLDER
     return saved if PATTERNS_FOLDER not in exclude and saved.is_dir() else None
+
+
+class BuiltFromPatterns:
+    """A stage built from a patterns folder: at once when the folder is there, else on first use or ``from_disk``.
+
+    A saved pipeline's config still names the folder it was built from; when that folder
+    is gone, the copy :meth:`to_disk` saved is read by :meth:`from_disk` instead.
+    Subclasses implement :meth:`_build`, which sets up the stage and returns ``patterns``.
+    """
+
+    patterns_dir: Path
+    _patterns: Patterns | None
+
+    def _start_from(self, patterns_dir: str | Path) -> None:
+        self.patterns_dir = Path(patterns_dir)
+        self._patterns = None
+        if self.patterns_dir.is_dir():
+            self._build(cached_patterns(self.patterns_dir))
+
+    def _build(self, patterns: Patterns) -> Patterns:
+        raise NotImplementedError
+
+    @property
+    def patterns(self) -> Patterns:
+        """The patterns the component was built from (read now if they were not yet)."""
+        patterns = self._patterns
+        if patterns is None:
+            patterns = self._build(cached_patterns(self.patterns_dir))  # raises PatternError naming the missing folder
+        return patterns
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Save the patterns the component was built from in ``path``, so that the saved pipeline needs no other."""
+        save_patterns(self.patterns.directory, path, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> Self:
+        """Rebuild the component from the patterns saved in ``path`` (:meth:`to_disk`)."""
+        saved = saved_patterns(path, exclude)
+        if saved is not None:
+            self._build(cached_patterns(saved))
+        return self
 
 
 def cached_patterns(directory: Path) -> Patterns:

@@ -28,7 +28,6 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList
 
 from ...extensions import DATES_KEY, LEXEME_FLAGS
 from ...models import DateValue
@@ -36,14 +35,12 @@ from ...patterns import Patterns
 from ...rulebook import ConfiguredRule, import_rules_of, rules_of_kind, stage_rules
 from ..layout import TextRange
 from ..rules import (
+    BuiltFromPatterns,
     CandidateRuns,
     TokenRuleMatcher,
-    cached_patterns,
     literal_words,
     opening_words,
     patterns_dir_or_default,
-    save_patterns,
-    saved_patterns,
 )
 from .candidates import FutureSettings, PlausibilitySettings
 from .document import DocDates
@@ -81,7 +78,7 @@ def _has_digit(word: str) -> bool:
     return any(ch.isdigit() for ch in word)
 
 
-class DatesComponent:
+class DatesComponent(BuiltFromPatterns):
     """Find, normalise and join date expressions; find the document's own date."""
 
     def __init__(
@@ -102,10 +99,7 @@ class DatesComponent:
         self.name = name
         self.normalize = normalizer
         self.disabled_rules = tuple(disabled_rules)
-        self.patterns_dir = Path(patterns_dir)
-        self._patterns: Patterns | None = None
-        if self.patterns_dir.is_dir():
-            self._build(cached_patterns(self.patterns_dir))
+        self._start_from(patterns_dir)
 
     def _build(self, patterns: Patterns) -> Patterns:
         """Build the candidate matcher from ``patterns`` and sort the stage's rules by kind."""
@@ -131,14 +125,6 @@ class DatesComponent:
         self.range_rules = rules_of_kind(configured, RangeSettings)
         self.open_end_rules = rules_of_kind(configured, OpenEndSettings)
         self._patterns = patterns
-        return patterns
-
-    @property
-    def patterns(self) -> Patterns:
-        """The patterns the component was built from (read now if they were not yet)."""
-        patterns = self._patterns
-        if patterns is None:
-            patterns = self._build(cached_patterns(self.patterns_dir))  # raises PatternError naming the missing folder
         return patterns
 
     def __call__(self, doc: Doc) -> Doc:
@@ -211,17 +197,6 @@ class DatesComponent:
             )
             for number, line in numbered
         ]
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        """Save the patterns the component was built from in ``path``, so that the saved pipeline needs no other."""
-        save_patterns(self.patterns.directory, path, exclude)
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> DatesComponent:
-        """Rebuild the component from the patterns saved in ``path`` (:meth:`to_disk`)."""
-        saved = saved_patterns(path, exclude)
-        if saved is not None:
-            self._build(cached_patterns(saved))
-        return self
 
 
 def _lexicons_named(configured: list[ConfiguredRule]) -> list[str]:

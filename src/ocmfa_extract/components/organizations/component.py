@@ -26,13 +26,16 @@ from pathlib import Path
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList
 
 from ...extensions import ORGS_KEY
 from ...patterns import Patterns
 from ...rulebook import import_rules_of, rules_of_kind, stage_rules
 from ..layout import tokens_among
-from ..rules import PhraseRuleMatcher, cached_patterns, patterns_dir_or_default, save_patterns, saved_patterns
+from ..rules import (
+    BuiltFromPatterns,
+    PhraseRuleMatcher,
+    patterns_dir_or_default,
+)
 from .document import DocOrganizations
 from .names import AcronymSettings, NameEndSettings, NameStartSettings
 from .resolution import ResolutionSettings, SubjectSettings
@@ -57,7 +60,7 @@ def make_organizations(
     return OrganizationsComponent(nlp, name, patterns_dir_or_default(patterns_dir), disabled_rules)
 
 
-class OrganizationsComponent:
+class OrganizationsComponent(BuiltFromPatterns):
     """Find bodies' names, acronyms and references, and the document's subject."""
 
     def __init__(self, nlp: Language, name: str, patterns_dir: Path, disabled_rules: Iterable[str] = ()) -> None:
@@ -70,10 +73,7 @@ class OrganizationsComponent:
         self.nlp = nlp
         self.name = name
         self.disabled_rules = tuple(disabled_rules)
-        self.patterns_dir = Path(patterns_dir)
-        self._patterns: Patterns | None = None
-        if self.patterns_dir.is_dir():
-            self._build(cached_patterns(self.patterns_dir))
+        self._start_from(patterns_dir)
 
     def _build(self, patterns: Patterns) -> Patterns:
         """Build the head-word and reference matcher from ``patterns`` and sort the stage's rules by kind."""
@@ -85,14 +85,6 @@ class OrganizationsComponent:
         self.subject_rules = rules_of_kind(configured, SubjectSettings)
         self.resolution_rules = rules_of_kind(configured, ResolutionSettings)
         self._patterns = patterns
-        return patterns
-
-    @property
-    def patterns(self) -> Patterns:
-        """The patterns the component was built from (read now if they were not yet)."""
-        patterns = self._patterns
-        if patterns is None:
-            patterns = self._build(cached_patterns(self.patterns_dir))  # raises PatternError naming the missing folder
         return patterns
 
     def __call__(self, doc: Doc) -> Doc:
@@ -156,14 +148,3 @@ class OrganizationsComponent:
                 org.remember(text)
             resolved.append(Span(org.doc, mention.start, mention.end, label=mention.label_, kb_id=target))
         return resolved
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        """Save the patterns the component was built from in ``path``, so that the saved pipeline needs no other."""
-        save_patterns(self.patterns.directory, path, exclude)
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> OrganizationsComponent:
-        """Rebuild the component from the patterns saved in ``path`` (:meth:`to_disk`)."""
-        saved = saved_patterns(path, exclude)
-        if saved is not None:
-            self._build(cached_patterns(saved))
-        return self
